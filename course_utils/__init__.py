@@ -1,0 +1,25 @@
+"""course_utils: the small shared package behind the deep learning course notebooks.
+
+    import course_utils as cu
+    run = cu.setup(PROFILE, seed=SEED)
+
+Modules: ``runtime`` (profiles, seeding), ``report`` (expect/record),
+``data`` (loaders, asset cache), ``plots``, ``callbacks`` (live training plot),
+``checks`` (exercise self-checks), ``cli`` (``python -m course_utils``).
+"""
+
+import os as _os
+
+# Before anything imports TensorFlow: keep its C++ start-up logs out of the notebooks.
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+_os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # also silences its start-up notice
+
+from . import checks  # noqa: E402, data, plots, report, runtime
+from .callbacks import LivePlot  # noqa: E402
+from .data import Dataset  # noqa: E402
+from .report import ExpectationError  # noqa: E402
+from .runtime import ProfileError, Run, setup  # noqa: E402
+
+__version__ = "0.1.0"
+__all__ = ["setup", "Run", "Dataset", "LivePlot", "ExpectationError", "ProfileError",
+           "checks", "data", "plots", "report", "runtime"]

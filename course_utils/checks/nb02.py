@@ -1,0 +1,1 @@
+"""Self-checks for notebook 02."""

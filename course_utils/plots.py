@@ -1,0 +1,279 @@
+"""Figures the notebooks draw again and again, so their code cells stay about the idea.
+
+Every function returns the matplotlib ``Figure`` (or draws into ``ax`` when
+given one) and validates its input: a wrong shape is a ``ValueError`` that
+says which shape was expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+
+def _history_dict(h: Any) -> dict[str, list[float]]:
+    d = getattr(h, "history", h)
+    if not isinstance(d, Mapping) or not d:
+        raise ValueError("expected a Keras History (what model.fit returns) or a non-empty dict "
+                         f"of metric lists, got {type(h).__name__}")
+    return {k: list(map(float, v)) for k, v in d.items()}
+
+
+def training_curves(histories: Any, metrics: Sequence[str] | None = None,
+                    title: str = "") -> Figure:
+    """Loss (and accuracy, when recorded) per epoch, training solid, validation dashed.
+
+    ``histories`` is one History / dict, or a mapping ``{"label": history}`` to
+    compare several models on the same axes. Taught with: 02 · Multilayer
+    networks ("Handwritten digits", "Overfitting"), 03 · CNNs.
+    """
+    if isinstance(histories, Mapping) and histories and all(
+            hasattr(v, "history") or isinstance(v, Mapping) for v in histories.values()):
+        runs = {label: _history_dict(h) for label, h in histories.items()}
+    else:
+        runs = {"": _history_dict(histories)}
+    keys = [k for k in next(iter(runs.values())) if not k.startswith("val_")]
+    metrics = list(metrics) if metrics else [k for k in ("loss", "accuracy") if k in keys] or keys[:1]
+    for m in metrics:
+        if not any(m in d for d in runs.values()):
+            raise ValueError(f"metric {m!r} not in the history; it has {sorted(keys)}")
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.8), squeeze=False)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, m in zip(axes[0], metrics, strict=True):
+        for i, (label, d) in enumerate(runs.items()):
+            c = colors[i % len(colors)]
+            prefix = f"{label} · " if label else ""
+            if m in d:
+                ax.plot(range(1, len(d[m]) + 1), d[m], color=c, label=f"{prefix}training")
+            if f"val_{m}" in d:
+                ax.plot(range(1, len(d[f"val_{m}"]) + 1), d[f"val_{m}"], color=c, ls="--",
+                        label=f"{prefix}validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(m)
+        ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def image_grid(images: np.ndarray, labels: Sequence[Any] | None = None,
+               predictions: Sequence[Any] | None = None, class_names: Sequence[str] | None = None,
+               ncols: int = 8, size: float = 1.3, title: str = "", cmap: str = "gray_r") -> Figure:
+    """A grid of images with optional labels; with ``predictions`` wrong ones are red.
+
+    ``images``: (n, h, w), (n, h, w, 1) or (n, h, w, 3), floats in [0, 1] or
+    uint8. Taught with: 02 (misclassified digits), 03 (CIFAR-10 samples), 06
+    (generated digits).
+    """
+    x = np.asarray(images)
+    if x.ndim == 4 and x.shape[-1] == 1:
+        x = x[..., 0]
+    if x.ndim not in (3, 4) or (x.ndim == 4 and x.shape[-1] != 3) or len(x) == 0:
+        raise ValueError(f"expected images of shape (n, h, w), (n, h, w, 1) or (n, h, w, 3); got {x.shape}")
+    n = len(x)
+    for name, seq in (("labels", labels), ("predictions", predictions)):
+        if seq is not None and len(seq) != n:
+            raise ValueError(f"{name} has {len(seq)} entries for {n} images")
+    ncols = max(1, min(ncols, n))
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.3 if title else 0)),
+                             squeeze=False)
+
+    def name(v: Any) -> str:
+        return class_names[int(v)] if class_names is not None else str(v)
+
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= n:
+            continue
+        img = x[i]
+        if img.dtype != np.uint8:
+            img = np.clip(img, 0, 1)
+        ax.imshow(img, cmap=cmap if img.ndim == 2 else None, vmin=0 if img.ndim == 2 else None,
+                  vmax=(255 if img.dtype == np.uint8 else 1) if img.ndim == 2 else None)
+        if predictions is not None:
+            ok = labels is None or predictions[i] == labels[i]
+            text = f"{name(predictions[i])}" + ("" if labels is None or ok else f" ({name(labels[i])})")
+            ax.set_title(text, fontsize=8, color="black" if ok else "crimson")
+        elif labels is not None:
+            ax.set_title(name(labels[i]), fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray,
+                      ax: Axes | None = None, title: str = "", resolution: int = 200,
+                      feature_names: Sequence[str] = ("x₁", "x₂"), proba: bool = True) -> Figure:
+    """Shade the plane by ``predict`` and scatter the 2-D points ``X`` coloured by ``y``.
+
+    ``predict`` maps an (n, 2) array to n scores (probabilities when
+    ``proba``) or labels; the 0.5 contour is drawn. Taught with: 01 ·
+    Perceptron (the boundary moving as it learns, logistic regression), 02 (XOR).
+    """
+    X = np.asarray(X, dtype="float64")
+    y = np.asarray(y).ravel()
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"decision_boundary draws 2-D data: X must have shape (n, 2), got {X.shape}")
+    if len(y) != len(X):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
+    pad = 0.1 * (X.max(0) - X.min(0) + 1e-9)
+    lo, hi = X.min(0) - pad, X.max(0) + pad
+    xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    grid = np.c_[xx.ravel(), yy.ravel()]
+    z = np.asarray(predict(grid), dtype="float64").reshape(xx.shape)
+    fig = ax.figure if ax is not None else plt.figure(figsize=(5, 4.2))
+    ax = ax or fig.add_subplot()
+    ax.contourf(xx, yy, z, levels=np.linspace(0, 1, 11) if proba else 20, cmap="RdBu_r", alpha=0.35)
+    ax.contour(xx, yy, z, levels=[0.5], colors="k", linewidths=1.5)
+    for cls, marker, color in zip(np.unique(y), "os^v", ("tab:blue", "tab:red", "tab:green", "tab:orange"),
+                                  strict=False):
+        m = y == cls
+        ax.scatter(X[m, 0], X[m, 1], s=18, marker=marker, color=color, edgecolor="k", linewidth=0.3,
+                   label=f"class {cls}")
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_xlabel(feature_names[0])
+    ax.set_ylabel(feature_names[1])
+    ax.legend(loc="best", fontsize=8)
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "step": lambda z: (z >= 0).astype(float),
+    "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+    "tanh": np.tanh,
+    "relu": lambda z: np.maximum(z, 0),
+}
+
+
+def activations(names: Sequence[str] = ("step", "sigmoid", "tanh", "relu"),
+                derivatives: bool = True, z: np.ndarray | None = None) -> Figure:
+    """Each activation function (and its derivative, dashed) on its own small panel.
+
+    Taught with: 01 · Perceptron ("Activation functions").
+    """
+    unknown = [n for n in names if n not in ACTIVATIONS]
+    if unknown:
+        raise ValueError(f"unknown activation(s) {unknown}; known: {sorted(ACTIVATIONS)}")
+    z = np.linspace(-4, 4, 401) if z is None else np.asarray(z, dtype="float64")
+    fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3), sharey=True, squeeze=False)
+    for ax, n in zip(axes[0], names, strict=True):
+        f = ACTIVATIONS[n](z)
+        ax.plot(z, f, lw=2, label=f"{n}(z)")
+        if derivatives:
+            ax.plot(z, np.gradient(f, z), ls="--", label="derivative")
+        ax.axhline(0, color="k", lw=0.5)
+        ax.axvline(0, color="k", lw=0.5)
+        ax.set_title(n)
+        ax.set_xlabel("z")
+        ax.legend(fontsize=8, loc="upper left")
+    axes[0][0].set_ylabel("output")
+    return fig
+
+
+def loss_surface(loss: Callable[[np.ndarray, np.ndarray], np.ndarray],
+                 paths: Mapping[str, np.ndarray] | None = None,
+                 xlim: tuple[float, float] = (-3, 3), ylim: tuple[float, float] = (-3, 3),
+                 labels: tuple[str, str] = ("w₁", "w₂"), levels: int = 30,
+                 ax: Axes | None = None, title: str = "", log: bool = True) -> Figure:
+    """Contours of ``loss(w1, w2)`` (vectorised over grids) with gradient-descent paths.
+
+    ``paths`` maps a label to an array of shape (steps, 2) of visited weights.
+    Taught with: 01 · Perceptron ("Gradient descent and the learning rate").
+    """
+    n = 160
+    w1, w2 = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
+    z = np.asarray(loss(w1, w2), dtype="float64")
+    if z.shape != w1.shape:
+        raise ValueError(f"loss(w1, w2) must return an array shaped like its grids {w1.shape}, got {z.shape}")
+    fig = ax.figure if ax is not None else plt.figure(figsize=(5.5, 4.5))
+    ax = ax or fig.add_subplot()
+    zz = np.log10(z - z.min() + 1e-3) if log else z
+    cs = ax.contourf(w1, w2, zz, levels=levels, cmap="viridis", alpha=0.85)
+    fig.colorbar(cs, ax=ax, label="log₁₀ loss (shifted)" if log else "loss")
+    for label, p in (paths or {}).items():
+        p = np.asarray(p, dtype="float64")
+        if p.ndim != 2 or p.shape[1] != 2:
+            raise ValueError(f"path {label!r} must have shape (steps, 2), got {p.shape}")
+        inside = np.clip(p, [xlim[0], ylim[0]], [xlim[1], ylim[1]])
+        ax.plot(inside[:, 0], inside[:, 1], "o-", ms=3, lw=1.2, label=label)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
+    ax.grid(False)
+    if paths:
+        ax.legend(fontsize=8, loc="upper right")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int],
+                     class_names: Sequence[str] | None = None, normalize: bool = True,
+                     title: str = "Confusion matrix", ax: Axes | None = None) -> Figure:
+    """Rows are true classes, columns predictions; the diagonal is what the model gets right.
+
+    Taught with: 02 · Multilayer networks ("Handwritten digits"), 03 · CNNs.
+    """
+    yt = np.asarray(y_true).ravel().astype(int)
+    yp = np.asarray(y_pred).ravel().astype(int)
+    if yt.shape != yp.shape or yt.size == 0:
+        raise ValueError(f"y_true and y_pred must be non-empty and the same length: {yt.shape} vs {yp.shape}")
+    k = int(max(yt.max(), yp.max()) + 1) if class_names is None else len(class_names)
+    if yt.min() < 0 or yp.min() < 0 or max(yt.max(), yp.max()) >= k:
+        raise ValueError(f"labels must be integers in 0..{k - 1}")
+    cm = np.zeros((k, k))
+    np.add.at(cm, (yt, yp), 1)
+    shown = cm / np.maximum(cm.sum(1, keepdims=True), 1) if normalize else cm
+    names = list(class_names) if class_names is not None else [str(i) for i in range(k)]
+    fig = ax.figure if ax is not None else plt.figure(figsize=(0.5 * k + 2.5, 0.5 * k + 2))
+    ax = ax or fig.add_subplot()
+    im = ax.imshow(shown, cmap="Blues", vmin=0, vmax=1 if normalize else None)
+    fig.colorbar(im, ax=ax, label="fraction of the true class" if normalize else "count")
+    for i in range(k):
+        for j in range(k):
+            if cm[i, j]:
+                ax.text(j, i, f"{shown[i, j]:.2f}" if normalize else int(cm[i, j]), ha="center",
+                        va="center", fontsize=7, color="white" if shown[i, j] > 0.6 * shown.max() else "black")
+    ax.set_xticks(range(k), names, rotation=45 if max(map(len, names)) > 2 else 0, ha="right" if max(map(len, names)) > 2 else "center")
+    ax.set_yticks(range(k), names)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.grid(False)
+    ax.set_title(title)
+    return fig
+
+
+def bar_compare(values: Mapping[str, float], reference: Mapping[str, float] | None = None,
+                ylabel: str = "", title: str = "", fmt: str = "{:.3f}") -> Figure:
+    """Bars for measured values, with optional dashed reference lines (e.g. the outline's numbers).
+
+    Taught with: 00 (CPU vs accelerator timing), 03/04 (results beside the outline).
+    """
+    if not values:
+        raise ValueError("values is empty")
+    fig, ax = plt.subplots(figsize=(max(4, 1.3 * len(values) + 2), 3.5))
+    names = list(values)
+    bars = ax.bar(names, [values[n] for n in names], color="tab:blue")
+    for b, n in zip(bars, names, strict=True):
+        ax.annotate(fmt.format(values[n]), (b.get_x() + b.get_width() / 2, b.get_height()),
+                    ha="center", va="bottom", fontsize=9)
+    for i, (label, v) in enumerate((reference or {}).items()):
+        ax.axhline(v, color=f"C{i + 1}", ls="--", label=label)
+    if reference:
+        ax.legend(fontsize=8)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.margins(y=0.15)
+    return fig
