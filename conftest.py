@@ -11,6 +11,5 @@ import tempfile
 os.environ["COURSE_PROFILE"] = "smoke"
 os.environ["COURSE_HEADLESS"] = "1"
 os.environ["COURSE_OFFLINE"] = "1"
-os.environ["MPLBACKEND"] = "Agg"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ["KERAS_HOME"] = tempfile.mkdtemp(prefix="course-keras-home-")

@@ -1,0 +1,256 @@
+"""The asset cache, hash checks, downloads (from a loopback server), fallbacks and loaders."""
+
+import hashlib
+import http.server
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from course_utils import data, runtime
+
+
+def make_manifest(tmp_path: Path, payload: bytes, name: str = "toy", path: str = "datasets/toy.bin",
+                  url: str = "http://127.0.0.1:9/toy.bin", md5: bool = False) -> dict:
+    entry = {"url": url, "path": path, "size": len(payload), "used_by": ["tests"]}
+    if md5:
+        entry["md5"] = hashlib.md5(payload).hexdigest()
+    else:
+        entry["sha256"] = hashlib.sha256(payload).hexdigest()
+    f = tmp_path / "manifest.json"
+    f.write_text(json.dumps({name: entry}))
+    return data.load_manifest(f)
+
+
+def test_the_course_manifest_is_complete():
+    manifest = data.load_manifest()
+    assert {"mnist", "cifar10"} <= set(manifest)
+    for a in manifest.values():
+        assert a.url.startswith("https://") and a.size > 0
+        assert len(a.sha256) == 64 or len(a.md5) == 32, a.name
+        assert a.path.startswith(("datasets/", "models/")), a.name
+
+
+def test_manifest_without_hash_is_rejected(tmp_path):
+    f = tmp_path / "m.json"
+    f.write_text(json.dumps({"x": {"url": "https://a/b", "path": "datasets/b", "size": 1}}))
+    with pytest.raises(ValueError, match="no sha256 or md5"):
+        data.load_manifest(f)
+
+
+def test_unknown_asset_lists_known_ones():
+    with pytest.raises(KeyError, match="known: .*mnist"):
+        data.get_asset("imagenet")
+
+
+def test_keras_home_follows_env(monkeypatch, tmp_path):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    assert data.keras_home() == tmp_path
+
+
+@pytest.mark.parametrize("md5", [False, True])
+def test_cache_status_missing_ok_corrupt(tmp_path, md5):
+    payload = b"course data " * 100
+    m = make_manifest(tmp_path, payload, md5=md5)
+    asset = m["toy"]
+    home = tmp_path / "home"
+    assert data.cache_status(asset, home) == "missing"
+    dest = data.cache_path(asset, home)
+    dest.parent.mkdir(parents=True)
+    dest.write_bytes(payload)
+    assert data.cache_status(asset, home) == "ok"
+    dest.write_bytes(payload[:-1] + b"X")  # same size, wrong hash
+    assert data.cache_status(asset, home) == "corrupt"
+    dest.write_bytes(payload[:10])  # truncated
+    assert data.cache_status(asset, home) == "corrupt"
+
+
+def test_resolve_uses_a_verified_cache_even_offline(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    payload = b"abc" * 50
+    m = make_manifest(tmp_path, payload)
+    dest = data.cache_path(m["toy"], tmp_path)
+    dest.parent.mkdir(parents=True)
+    dest.write_bytes(payload)
+    r = data.resolve("toy", allow_download=True, home=tmp_path, manifest=m)
+    assert r.path == dest and r.reason == ""
+
+
+def test_resolve_offline_without_cache_gives_a_reason(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    m = make_manifest(tmp_path, b"abc")
+    r = data.resolve("toy", allow_download=True, home=tmp_path, manifest=m)
+    assert r.path is None and "no network" in r.reason
+
+
+def test_resolve_never_returns_a_corrupt_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    m = make_manifest(tmp_path, b"good bytes")
+    dest = data.cache_path(m["toy"], tmp_path)
+    dest.parent.mkdir(parents=True)
+    dest.write_bytes(b"evil bytes")
+    r = data.resolve("toy", allow_download=True, home=tmp_path, manifest=m)
+    assert r.path is None and "corrupt" in r.reason
+
+
+def test_smoke_profile_does_not_download(tmp_path, monkeypatch):
+    monkeypatch.delenv("COURSE_OFFLINE", raising=False)
+    monkeypatch.setattr(runtime, "_CURRENT", runtime.Run("smoke", 0, "tensorflow", [], True))
+    monkeypatch.setattr(data, "network_available", lambda *a, **k: pytest.fail("smoke touched the network"))
+    m = make_manifest(tmp_path, b"abc")
+    r = data.resolve("toy", home=tmp_path, manifest=m)
+    assert r.path is None and "does not download" in r.reason
+
+
+def test_network_detection_is_quick_and_can_be_forced_off(monkeypatch):
+    import time
+
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    assert data.network_available() is False
+    monkeypatch.delenv("COURSE_OFFLINE")
+    t = time.time()
+    assert data.network_available("127.0.0.1", 9, timeout=1.0) is False  # nothing listens on port 9
+    assert time.time() - t < 3
+
+
+# ---------------------------------------------------------------- downloads from a loopback server
+class RangeHandler(http.server.BaseHTTPRequestHandler):
+    payload = b""
+    requests: list = []
+
+    def do_GET(self):  # noqa: N802
+        rng = self.headers.get("Range")
+        type(self).requests.append(rng)
+        start = int(rng.split("=")[1].split("-")[0]) if rng else 0
+        body = self.payload[start:]
+        self.send_response(206 if rng else 200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    RangeHandler.payload = bytes(range(256)) * 400
+    RangeHandler.requests = []
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), RangeHandler)
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{httpd.server_port}/toy.bin", RangeHandler
+    httpd.shutdown()
+
+
+def test_download_verifies_and_resumes(tmp_path, server, monkeypatch):
+    monkeypatch.delenv("COURSE_OFFLINE", raising=False)
+    url, handler = server
+    m = make_manifest(tmp_path, handler.payload, url=url)
+    asset = m["toy"]
+    part = data.cache_path(asset, tmp_path).with_name("toy.bin.part")
+    part.parent.mkdir(parents=True)
+    part.write_bytes(handler.payload[:1000])  # an interrupted earlier download
+    path = data.download(asset, tmp_path, progress=False)
+    assert path.read_bytes() == handler.payload
+    assert handler.requests == ["bytes=1000-"]
+    assert not part.exists()
+    # idempotent: a verified copy is not fetched again
+    data.download(asset, tmp_path, progress=False)
+    assert len(handler.requests) == 1
+
+
+def test_download_rejects_a_file_with_the_wrong_hash(tmp_path, server, monkeypatch):
+    monkeypatch.delenv("COURSE_OFFLINE", raising=False)
+    url, handler = server
+    m = make_manifest(tmp_path, handler.payload[::-1], url=url)  # manifest describes other bytes
+    with pytest.raises(data.CorruptAssetError, match="expected"):
+        data.download(m["toy"], tmp_path, progress=False)
+    assert not data.cache_path(m["toy"], tmp_path).exists()
+
+
+def test_corrupt_cache_is_refetched(tmp_path, server, monkeypatch):
+    monkeypatch.delenv("COURSE_OFFLINE", raising=False)
+    url, handler = server
+    m = make_manifest(tmp_path, handler.payload, url=url)
+    dest = data.cache_path(m["toy"], tmp_path)
+    dest.parent.mkdir(parents=True)
+    dest.write_bytes(b"x" * len(handler.payload))
+    data.download(m["toy"], tmp_path, progress=False)
+    assert data.cache_status(m["toy"], tmp_path) == "ok"
+    assert dest.with_name("toy.bin.corrupt").exists()
+
+
+def test_prefetch_dry_run_and_real(tmp_path, server, monkeypatch):
+    monkeypatch.delenv("COURSE_OFFLINE", raising=False)
+    url, handler = server
+    m = make_manifest(tmp_path, handler.payload, url=url)
+    to = tmp_path / "workshop"
+    assert [s for _, s in data.prefetch(to=to, dry_run=True, manifest=m)] == ["would download"]
+    assert [s for _, s in data.prefetch(to=to, manifest=m)][0].startswith("downloaded")
+    assert [s for _, s in data.prefetch(to=to, manifest=m)] == ["cached"]
+    assert (to / "datasets" / "toy.bin").read_bytes() == handler.payload
+
+
+def test_download_offline_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    m = make_manifest(tmp_path, b"abc")
+    with pytest.raises(data.AssetError, match="COURSE_OFFLINE"):
+        data.download(m["toy"], tmp_path, progress=False)
+
+
+# ---------------------------------------------------------------- loaders
+def test_load_digits(capsys):
+    ds = data.load_digits()
+    assert ds.x_train.shape[1:] == (8, 8) and ds.x_train.dtype == np.float32
+    assert 0.0 <= ds.x_train.min() and ds.x_train.max() <= 1.0
+    assert len(ds.x_train) + len(ds.x_test) == 1797
+    assert set(np.unique(ds.y_test)) == set(range(10))
+    assert "load_digits" in capsys.readouterr().out
+
+
+def test_load_digits_bad_split():
+    with pytest.raises(ValueError, match="test_size"):
+        data.load_digits(test_size=1.5)
+
+
+def test_subset_and_bad_sizes():
+    ds = data.load_digits(announce_source=False)
+    small = ds.subset(100, 20)
+    assert len(small.x_train) == 100 and len(small.y_test) == 20 and small.source == ds.source
+    with pytest.raises(ValueError):
+        ds.subset(0)
+
+
+def test_mnist_falls_back_to_digits_and_says_why(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    ds = data.load_mnist(allow_download=True)
+    assert ds.name == "digits" and "instead of MNIST" in ds.source and "no network" in ds.source
+    assert "instead of MNIST" in capsys.readouterr().out
+
+
+def test_mnist_from_a_verified_cache(tmp_path, monkeypatch):
+    """A small fake mnist.npz with its hash in a test manifest stands for the real file."""
+    rng = np.random.default_rng(0)
+    arrays = {k: rng.integers(0, 255, s, dtype=np.uint8) for k, s in
+              [("x_train", (20, 28, 28)), ("x_test", (5, 28, 28))]}
+    arrays |= {"y_train": np.arange(20) % 10, "y_test": np.arange(5)}
+    npz = tmp_path / "tmp.npz"
+    np.savez(npz, **arrays)
+    m = make_manifest(tmp_path, npz.read_bytes(), name="mnist", path="datasets/mnist.npz")
+    dest = data.cache_path(m["mnist"], tmp_path)
+    dest.parent.mkdir(parents=True)
+    dest.write_bytes(npz.read_bytes())
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(data, "load_manifest", lambda path=None: m)
+    ds = data.load_mnist(allow_download=False)
+    assert ds.name == "mnist" and ds.x_train.shape == (20, 28, 28) and ds.x_train.max() <= 1.0
+    np.testing.assert_array_equal(ds.y_test, np.arange(5))
+
+
+def test_human_size():
+    assert data.human_size(512) == "512 B"
+    assert data.human_size(11490434) == "11.0 MB"
