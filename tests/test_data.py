@@ -254,3 +254,10 @@ def test_mnist_from_a_verified_cache(tmp_path, monkeypatch):
 def test_human_size():
     assert data.human_size(512) == "512 B"
     assert data.human_size(11490434) == "11.0 MB"
+
+
+def test_every_asset_is_documented_in_data_readme():
+    readme = (Path(__file__).resolve().parents[1] / "data" / "README.md").read_text()
+    for name, asset in data.load_manifest().items():
+        assert f"`{name}`" in readme, f"data/README.md has no row for asset {name}"
+        assert asset.path in readme, f"data/README.md does not give the cache path of {name}"
