@@ -58,7 +58,11 @@ def find_notebooks(names: list[str]) -> list[Path]:
         if not p.is_file() and (ROOT / "notebooks" / f"{n}.ipynb").is_file():
             p = ROOT / "notebooks" / f"{n}.ipynb"
         if not p.is_file():
-            raise SystemExit(f"error: no notebook at {n}")
+            prefix = sorted((ROOT / "notebooks").glob(f"{n}_*.ipynb"))   # `run 03` → 03_*.ipynb
+            if len(prefix) == 1:
+                p = prefix[0]
+        if not p.is_file():
+            raise SystemExit(f"error: no notebook at {n} (give a path, a file name or its number, e.g. 03)")
         out.append(p)
     return out
 

@@ -99,3 +99,13 @@ def test_doctor(capsys, monkeypatch, tmp_path):
     out = capsys.readouterr().out
     for word in ("Python", "keras", "backend", "device", "KERAS_HOME", "mnist", "missing", "network"):
         assert word in out
+
+
+def test_notebooks_can_be_named_by_number(tmp_path, monkeypatch):
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    (nbdir / "07_attention.ipynb").write_text("{}")
+    monkeypatch.setattr(cli, "ROOT", tmp_path)
+    assert cli.find_notebooks(["07"]) == [nbdir / "07_attention.ipynb"]
+    with pytest.raises(SystemExit, match="its number"):
+        cli.find_notebooks(["08"])
