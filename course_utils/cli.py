@@ -57,7 +57,7 @@ def find_notebooks(names: list[str]) -> list[Path]:
             p = ROOT / "notebooks" / n
         if not p.is_file() and (ROOT / "notebooks" / f"{n}.ipynb").is_file():
             p = ROOT / "notebooks" / f"{n}.ipynb"
-        if not p.is_file():
+        if not p.is_file() and p.name == n:
             prefix = sorted((ROOT / "notebooks").glob(f"{n}_*.ipynb"))   # `run 03` → 03_*.ipynb
             if len(prefix) == 1:
                 p = prefix[0]
@@ -106,7 +106,10 @@ def run_notebook(nb_path: Path, out: Path, profile: str | None, timeout: int | N
     try:
         pm.execute_notebook(str(nb_path), str(executed), parameters=params, kernel_name="python3",
                             progress_bar=progress, cwd=str(nb_path.parent), execution_timeout=timeout,
-                            log_output=False)
+                            log_output=False,
+                            # the kernel's own start-up chatter (e.g. ipykernel's "running over TCP"
+                            # notice) is not the learner's business; errors still come through
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except Exception as e:  # a failed cell, a dead kernel, a timeout: all reported the same way
         res.status = "failed"
         res.error = _describe_failure(e, nb_path, injected=bool(params))

@@ -109,3 +109,5 @@ def test_notebooks_can_be_named_by_number(tmp_path, monkeypatch):
     assert cli.find_notebooks(["07"]) == [nbdir / "07_attention.ipynb"]
     with pytest.raises(SystemExit, match="its number"):
         cli.find_notebooks(["08"])
+    with pytest.raises(SystemExit, match="no notebook at"):
+        cli.find_notebooks([str(tmp_path / "elsewhere" / "07")])
