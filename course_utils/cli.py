@@ -109,7 +109,7 @@ def run_notebook(nb_path: Path, out: Path, profile: str | None, timeout: int | N
                             log_output=False,
                             # the kernel's own start-up chatter (e.g. ipykernel's "running over TCP"
                             # notice) is not the learner's business; errors still come through
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except Exception as e:  # a failed cell, a dead kernel, a timeout: all reported the same way
         res.status = "failed"
         res.error = _describe_failure(e, nb_path, injected=bool(params))
