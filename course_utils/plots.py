@@ -488,3 +488,86 @@ def matmul_scaling(seconds: Mapping[str, Mapping[int, float]], title: str = "") 
     if title:
         fig.suptitle(title)
     return fig
+
+
+def hidden_units(hidden: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray,
+                 output: Callable[[np.ndarray], np.ndarray] | None = None,
+                 resolution: int = 120, title: str = "",
+                 feature_names: Sequence[str] = ("x₁", "x₂"), ncols: int = 5) -> Figure:
+    """What each hidden unit of a network with 2-D input computes, one panel per unit.
+
+    ``hidden`` maps an (m, 2) array to the hidden layer's activations, shape
+    (m, k); every panel shades the input plane by one unit's activation and
+    scatters ``X`` coloured by ``y``. With ``output`` (an (m, 2) → m
+    probabilities map) a last panel shows the network's decision, whose 0.5
+    contour combines the units' straight edges. Panels wrap after ``ncols``.
+    Taught with: 02 · Multilayer networks ("Backpropagation from scratch",
+    the XOR network's hidden layer).
+    """
+    X = np.asarray(X, dtype="float64")
+    y = np.asarray(y).ravel()
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"hidden_units draws 2-D inputs: X must have shape (n, 2), got {X.shape}")
+    if len(y) != len(X) or len(X) == 0:
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels (both must be non-empty)")
+    if resolution < 2:
+        raise ValueError(f"resolution must be at least 2, got {resolution}")
+    if ncols < 1:
+        raise ValueError(f"ncols must be at least 1, got {ncols}")
+    pad = 0.1 * (X.max(0) - X.min(0) + 1e-9)
+    lo, hi = X.min(0) - pad, X.max(0) + pad
+    xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    grid = np.c_[xx.ravel(), yy.ravel()]
+    h = np.asarray(hidden(grid), dtype="float64")
+    if h.ndim == 1:
+        h = h[:, None]
+    if h.ndim != 2 or h.shape[0] != len(grid):
+        raise ValueError(f"hidden(points) must return shape (n_points, n_units) = ({len(grid)}, k), "
+                         f"got {h.shape}")
+    k = h.shape[1]
+    if not 1 <= k <= 16:
+        raise ValueError(f"hidden_units shows 1 to 16 units, the layer has {k}")
+    out = None
+    if output is not None:
+        out = np.asarray(output(grid), dtype="float64")
+        if out.size != len(grid):
+            raise ValueError(f"output(points) must return one probability per point, shape "
+                             f"({len(grid)},), got {out.shape}")
+        out = out.reshape(xx.shape)
+    panels = k + (out is not None)
+    cols = min(panels, ncols)
+    rows = -(-panels // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.9 * cols, 3.1 * rows), squeeze=False)
+    flat = axes.ravel()
+    vmin, vmax = float(h.min()), float(h.max())
+    levels = np.linspace(vmin, vmax if vmax > vmin else vmin + 1e-9, 21)
+    im = None
+    for j, ax in enumerate(flat):
+        if j >= panels:
+            ax.axis("off")
+            continue
+        if j < k:
+            im = ax.contourf(xx, yy, h[:, j].reshape(xx.shape), levels=levels, cmap="PuOr_r")
+            ax.set_title(f"hidden unit {j + 1}", fontsize=10)
+        else:
+            ax.contourf(xx, yy, out, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.4)
+            if out.min() < 0.5 < out.max():
+                ax.contour(xx, yy, out, levels=[0.5], colors="k", linewidths=1.5)
+            ax.set_title("network output", fontsize=10)
+        for cls, color in zip(np.unique(y), ("tab:blue", "tab:red", "tab:green", "tab:orange"),
+                              strict=False):
+            m = y == cls
+            ax.scatter(X[m, 0], X[m, 1], s=6, color=color, edgecolor="k", linewidth=0.2)
+        ax.set_xlim(lo[0], hi[0])
+        ax.set_ylim(lo[1], hi[1])
+        ax.set_aspect("equal")
+        ax.grid(False)
+        if j // cols == rows - 1 or j + cols >= panels:
+            ax.set_xlabel(feature_names[0])
+        if j % cols == 0:
+            ax.set_ylabel(feature_names[1])
+    if im is not None:
+        fig.colorbar(im, ax=list(flat[:k]), shrink=0.8, label="activation")
+    if title:
+        fig.suptitle(title)
+    return fig
