@@ -1,1 +1,131 @@
-"""Self-checks for notebook 05."""
+"""Self-checks for notebook 05 · Recurrent networks and LSTMs.
+
+Each check prints "Not attempted yet: ..." and returns ``False`` while the
+exercise still holds its starter (``"?"`` answers, a function returning
+``None``), so the notebook runs top to bottom as committed; a real but wrong
+answer raises :class:`CheckFailed` with a hint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from ._base import CheckFailed, passed
+
+__all__ = ["RNN_SHAPE_QUESTIONS", "rnn_output_shapes", "leak_free_windows", "temperature"]
+
+#: Exercise 1: question key → (the layer stack, the right output shape). Input: (32, 50, 3).
+RNN_SHAPE_QUESTIONS: dict[str, tuple[str, tuple[int, ...]]] = {
+    "last": ("LSTM(16)", (32, 16)),
+    "sequences": ("LSTM(16, return_sequences=True)", (32, 50, 16)),
+    "stacked": ("LSTM(16, return_sequences=True) then LSTM(8)", (32, 8)),
+    "per_step_dense": ("LSTM(16, return_sequences=True) then Dense(4)", (32, 50, 4)),
+}
+
+
+def _not_attempted(what: str) -> bool:
+    print(f"Not attempted yet: {what}")
+    return False
+
+
+def _open(v: Any) -> bool:
+    return v is None or v is Ellipsis or (isinstance(v, str) and v.strip() in ("", "?", "..."))
+
+
+def rnn_output_shapes(answers: Mapping[str, Any]) -> bool:
+    """Exercise 1 (section "A recurrent cell by hand"): the output shape of each stack in
+    :data:`RNN_SHAPE_QUESTIONS` for an input batch of shape (32, 50, 3); ``"?"`` = open."""
+    if not isinstance(answers, Mapping):
+        raise CheckFailed(f"answers must be a dict {{question: shape tuple}}, got {type(answers).__name__}")
+    missing = sorted(set(RNN_SHAPE_QUESTIONS) - set(answers))
+    if missing:
+        raise CheckFailed(f"the dict needs the keys {sorted(RNN_SHAPE_QUESTIONS)}; missing {missing}")
+    open_ = [k for k in RNN_SHAPE_QUESTIONS if _open(answers[k])]
+    if len(open_) == len(RNN_SHAPE_QUESTIONS):
+        return _not_attempted("replace each '?' with a shape tuple such as (32, 50, 16).")
+    wrong = []
+    for key, (stack, right) in RNN_SHAPE_QUESTIONS.items():
+        if key in open_:
+            continue
+        try:
+            got = tuple(int(d) for d in answers[key])
+        except (TypeError, ValueError):
+            raise CheckFailed(f"{key}: {answers[key]!r} is not a shape tuple like (32, 16)") from None
+        if got == right:
+            continue
+        hint = ("with return_sequences=True the layer returns one output per time step, "
+                "so the time axis stays" if len(right) == 3 else
+                "without return_sequences the layer returns only its last output: the time axis "
+                "disappears")
+        if key == "stacked":
+            hint = "the first LSTM passes all 50 steps on; the second returns only its last output of 8"
+        if key == "per_step_dense":
+            hint = "Dense acts on the last axis only, so it is applied at every one of the 50 steps"
+        wrong.append(f"{key} ({stack}): not {got}. Hint: {hint}.")
+    if wrong:
+        raise CheckFailed("\n  ".join(wrong))
+    if open_:
+        print(f"Right so far; still open: {open_}")
+        return False
+    return passed("all four shapes right: return_sequences keeps the time axis, the default drops it.")
+
+
+def leak_free_windows(fn: Callable[..., Any]) -> bool:
+    """Exercise 2 (section "Forecasting with honest baselines"): ``fn(values, window, split_at)``
+    returns ``(X_train, y_train, X_test, y_test)`` with windows of ``window`` values predicting
+    the next one, training targets before index ``split_at``, test targets from it on."""
+    values = np.arange(100.0)  # each value is its own index, so a leak shows at once
+    out = fn(values, 5, 70)
+    if out is None:
+        return _not_attempted("make_split_windows still returns None.")
+    try:
+        X_tr, y_tr, X_te, y_te = (np.asarray(a, dtype="float64") for a in out)
+    except (TypeError, ValueError):
+        raise CheckFailed("return four arrays: X_train, y_train, X_test, y_test") from None
+    if X_tr.ndim != 2 or X_tr.shape[1] != 5 or X_te.ndim != 2 or X_te.shape[1] != 5:
+        raise CheckFailed(f"X_train and X_test must have shape (n, window=5); got {X_tr.shape} and {X_te.shape}")
+    if len(X_tr) != len(y_tr) or len(X_te) != len(y_te):
+        raise CheckFailed("each X needs exactly one target per window")
+    if not np.array_equal(X_tr[:, -1] + 1, y_tr) or not np.array_equal(X_te[:, -1] + 1, y_te):
+        raise CheckFailed("each target must be the value right after its window (no gap, no overlap)")
+    if not np.all(np.diff(X_tr, axis=1) == 1) or not np.all(np.diff(X_te, axis=1) == 1):
+        raise CheckFailed("a window must be consecutive values of the series, in order (do not shuffle inside)")
+    if y_tr.size and (X_tr.max() >= 70 or y_tr.max() >= 70):
+        raise CheckFailed(f"leak: a training window uses index {int(max(X_tr.max(), y_tr.max()))}, "
+                          "which lies in the test period (≥ split_at = 70). Training targets must come "
+                          "before split_at, so their inputs do too.")
+    if y_te.size and y_te.min() < 70:
+        raise CheckFailed("a test target lies before split_at: it belongs to training")
+    if sorted(y_tr.tolist()) != list(range(5, 70)):
+        raise CheckFailed(f"training should have one window for every target 5..69 (65 windows), got {len(y_tr)}")
+    if sorted(y_te.tolist()) != list(range(70, 100)):
+        raise CheckFailed(f"test should have one window for every target 70..99 (30 windows), got {len(y_te)}. "
+                          "Test windows may start before split_at: the past is known when forecasting.")
+    return passed("windows and split leak nothing: every training value lies before the test period.")
+
+
+def temperature(fn: Callable[[np.ndarray, float], Any]) -> bool:
+    """Exercise 3 (section "Generating text"): ``fn(probs, T)`` returns probs re-weighted as
+    ``p_i^(1/T) / Σ_j p_j^(1/T)``."""
+    from ..text import apply_temperature
+
+    p = np.array([0.6, 0.25, 0.1, 0.05])
+    out = fn(p.copy(), 0.5)
+    if out is None:
+        return _not_attempted("apply_temperature still returns None.")
+    for T in (0.5, 1.0, 2.0, 0.2):
+        got = np.asarray(fn(p.copy(), T), dtype="float64")
+        want = apply_temperature(p, T)
+        if got.shape != want.shape:
+            raise CheckFailed(f"T={T}: shape {got.shape}, expected {want.shape}")
+        if not np.isclose(got.sum(), 1.0):
+            raise CheckFailed(f"T={T}: the result sums to {got.sum():.3f}; divide by the sum so it is a distribution")
+        if not np.allclose(got, want, atol=1e-6):
+            if T != 1.0 and np.allclose(got, apply_temperature(p, 1 / T), atol=1e-6):
+                raise CheckFailed("the power is inverted: use p ** (1 / T), so a small T sharpens")
+            raise CheckFailed(f"T={T}: got {np.round(got, 3)}, expected {np.round(want, 3)}. "
+                              "Raise each probability to the power 1/T, then normalise.")
+    return passed("temperature right: T < 1 sharpens the distribution, T > 1 flattens it.")

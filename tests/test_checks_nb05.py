@@ -1,0 +1,70 @@
+"""Self-checks of notebook 05: starters are 'not attempted', right answers pass, wrong ones explain."""
+
+import numpy as np
+import pytest
+
+from course_utils import checks
+from course_utils.checks import CheckFailed
+
+RIGHT_SHAPES = {"last": (32, 16), "sequences": (32, 50, 16), "stacked": (32, 8), "per_step_dense": (32, 50, 4)}
+
+
+def test_shapes_starter_right_wrong(capsys):
+    assert checks.rnn_output_shapes({k: "?" for k in RIGHT_SHAPES}) is False
+    assert "Not attempted" in capsys.readouterr().out
+    assert checks.rnn_output_shapes(RIGHT_SHAPES) is True
+    partial = dict(RIGHT_SHAPES, stacked="?")
+    assert checks.rnn_output_shapes(partial) is False
+    with pytest.raises(CheckFailed, match="time axis"):
+        checks.rnn_output_shapes(dict(RIGHT_SHAPES, last=(32, 50, 16)))
+    with pytest.raises(CheckFailed, match="missing"):
+        checks.rnn_output_shapes({"last": (32, 16)})
+    with pytest.raises(CheckFailed, match="not a shape"):
+        checks.rnn_output_shapes(dict(RIGHT_SHAPES, last="big"))
+
+
+def right_windows(values, window, split_at):
+    values = np.asarray(values)
+    t = np.arange(window, len(values))
+    X = np.stack([values[i - window:i] for i in t])
+    y = values[t]
+    train = t < split_at
+    return X[train], y[train], X[~train], y[~train]
+
+
+def leaky_windows(values, window, split_at):  # splits by the window's start: training sees the future
+    values = np.asarray(values)
+    t = np.arange(window, len(values))
+    X = np.stack([values[i - window:i] for i in t])
+    train = t - window < split_at
+    return X[train], values[t][train], X[~train], values[t][~train]
+
+
+def test_leak_free_windows(capsys):
+    assert checks.leak_free_windows(lambda v, w, s: None) is False
+    assert "Not attempted" in capsys.readouterr().out
+    assert checks.leak_free_windows(right_windows) is True
+    with pytest.raises(CheckFailed, match="leak"):
+        checks.leak_free_windows(leaky_windows)
+
+    def gap_windows(values, window, split_at):  # targets one step too far ahead
+        X_tr, y_tr, X_te, y_te = right_windows(values, window + 1, split_at)
+        return X_tr[:, :-1], y_tr, X_te[:, :-1], y_te
+
+    with pytest.raises(CheckFailed, match="right after"):
+        checks.leak_free_windows(gap_windows)
+
+
+def test_temperature(capsys):
+    assert checks.temperature(lambda p, t: None) is False
+    assert "Not attempted" in capsys.readouterr().out
+
+    def right(p, t):
+        q = np.asarray(p) ** (1 / t)
+        return q / q.sum()
+
+    assert checks.temperature(right) is True
+    with pytest.raises(CheckFailed, match="inverted"):
+        checks.temperature(lambda p, t: right(p, 1 / t))
+    with pytest.raises(CheckFailed, match="sums to"):
+        checks.temperature(lambda p, t: np.asarray(p) ** (1 / t))
