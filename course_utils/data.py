@@ -399,18 +399,26 @@ def load_photo(name_or_path: str = "chelsea", size: tuple[int, int] | None = Non
 
 
 def to_rgb(img: np.ndarray) -> np.ndarray:
-    """uint8 (H, W, 3) from grayscale (H, W), (H, W, 1), RGB or RGBA input."""
+    """uint8 (H, W, 3) from grayscale (H, W), (H, W, 1), grey + alpha, RGB or RGBA input.
+
+    Floats in [0, 1] are scaled by 255; integer images with values above 255
+    (16-bit PNGs) by their type's range; an alpha channel is composited on white.
+    """
     img = np.asarray(img)
     if img.ndim == 2:
         img = img[..., None]
-    if img.ndim != 3 or img.shape[-1] not in (1, 3, 4):
-        raise ValueError(f"expected an image of shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4); "
-                         f"got {img.shape}")
+    if img.ndim != 3 or img.shape[-1] not in (1, 2, 3, 4) or img.size == 0:
+        raise ValueError(f"expected an image of shape (H, W), (H, W, 1), (H, W, 2), (H, W, 3) or "
+                         f"(H, W, 4); got {img.shape}")
     if img.dtype != np.uint8:
         f = img.astype("float64")
-        if f.max() <= 1.0:
+        if np.issubdtype(img.dtype, np.integer) and f.max() > 255:
+            f = f * (255.0 / np.iinfo(img.dtype).max)  # 16-bit PNGs and the like
+        elif f.max() <= 1.0:
             f = f * 255.0
         img = np.clip(np.rint(f), 0, 255).astype(np.uint8)
+    if img.shape[-1] == 2:  # grey + alpha
+        img = img[..., [0, 0, 0, 1]]
     if img.shape[-1] == 1:
         img = np.repeat(img, 3, axis=-1)
     elif img.shape[-1] == 4:
@@ -423,7 +431,7 @@ def resize(img: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """Resize a uint8 RGB image to ``size=(height, width)`` with anti-aliasing."""
     from skimage.transform import resize as _resize
 
-    if len(size) != 2 or min(size) <= 0:
+    if not isinstance(size, (tuple, list)) or len(size) != 2 or min(size) <= 0:
         raise ValueError(f"size must be (height, width) with positive values, got {size}")
     out = _resize(img, size, anti_aliasing=True, preserve_range=True)
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)

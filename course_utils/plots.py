@@ -48,11 +48,13 @@ def training_curves(histories: Any, metrics: Sequence[str] | None = None,
         for i, (label, d) in enumerate(runs.items()):
             c = colors[i % len(colors)]
             prefix = f"{label} · " if label else ""
+            # markers on short runs: a one-epoch history is a point, which a bare line would not show
+            mk = "o" if max(len(v) for v in d.values()) <= 12 else None
             if m in d:
-                ax.plot(range(1, len(d[m]) + 1), d[m], color=c, label=f"{prefix}training")
+                ax.plot(range(1, len(d[m]) + 1), d[m], color=c, marker=mk, label=f"{prefix}training")
             if f"val_{m}" in d:
-                ax.plot(range(1, len(d[f"val_{m}"]) + 1), d[f"val_{m}"], color=c, ls="--",
-                        label=f"{prefix}validation")
+                ax.plot(range(1, len(d[f"val_{m}"]) + 1), d[f"val_{m}"], color=c, ls="--", marker=mk,
+                        mfc="none", label=f"{prefix}validation")
         ax.set_xlabel("epoch")
         ax.set_ylabel(m)
         ax.legend(fontsize=8)
@@ -570,4 +572,264 @@ def hidden_units(hidden: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: n
         fig.colorbar(im, ax=list(flat[:k]), shrink=0.8, label="activation")
     if title:
         fig.suptitle(title)
+    return fig
+
+
+# -- 03 · Convolutional networks: filter responses, learned filters, feature maps, a prediction ---
+
+def _as_2d(a: Any, what: str) -> np.ndarray:
+    x = np.asarray(a, dtype="float64")
+    if x.ndim == 3 and x.shape[-1] == 1:
+        x = x[..., 0]
+    if x.ndim != 2 or x.size == 0:
+        raise ValueError(f"{what} must be a 2-D (H, W) array, got shape {np.shape(a)}")
+    return x
+
+
+def _robust_limits(x: np.ndarray) -> tuple[float, float]:
+    lo, hi = np.percentile(x, [1, 99])
+    return (float(lo), float(hi)) if hi > lo else (float(x.min()), float(x.max()) + 1e-9)
+
+
+def filter_responses(image: np.ndarray, responses: Sequence[np.ndarray] | np.ndarray,
+                     titles: Sequence[str] | None = None, title: str = "",
+                     input_title: str = "input", size: float = 3.0, cmap: str = "gray") -> Figure:
+    """The input image and what each filter (or pooling) made of it, side by side.
+
+    ``image`` is (H, W) or (H, W, 3); ``responses`` a list of 2-D maps or one
+    (H', W', k) array (one map per channel). Each map gets its own grey scale
+    (1st to 99th percentile) and its shape under it, so a pooled map shows
+    that it is smaller. Taught with: 03 · Convolutional networks ("Convolution
+    as an operation", "Pooling").
+    """
+    img = np.asarray(image)
+    if not (img.ndim == 2 or (img.ndim == 3 and img.shape[-1] in (1, 3))) or img.size == 0:
+        raise ValueError(f"image must be (H, W), (H, W, 1) or (H, W, 3), got shape {img.shape}")
+    if isinstance(responses, np.ndarray) and responses.ndim == 3:
+        maps = [responses[..., i] for i in range(responses.shape[-1])]
+    else:
+        maps = list(responses)
+    if not maps:
+        raise ValueError("responses is empty: pass at least one 2-D map")
+    maps = [_as_2d(m, f"responses[{i}]") for i, m in enumerate(maps)]
+    if titles is not None and len(titles) != len(maps):
+        raise ValueError(f"{len(titles)} titles for {len(maps)} responses")
+    n = len(maps) + 1
+    aspect = img.shape[0] / img.shape[1]
+    fig, axes = plt.subplots(1, n, figsize=(size * n, size * aspect + 0.8), squeeze=False)
+    panels = [(img, input_title)] + [(m, (titles or [f"map {i}" for i in range(len(maps))])[i])
+                                     for i, m in enumerate(maps)]
+    for ax, (m, t) in zip(axes[0], panels, strict=True):
+        if m.ndim == 3 and m.shape[-1] == 3:
+            ax.imshow(m if m.dtype == np.uint8 else np.clip(m, 0, 1))
+        else:
+            m2 = _as_2d(m, "image")
+            lo, hi = _robust_limits(m2)
+            ax.imshow(m2, cmap=cmap, vmin=lo, vmax=hi)
+        ax.set_title(t, fontsize=10)
+        ax.set_xlabel(f"{m.shape[0]}×{m.shape[1]}", fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def conv_filters(kernel: np.ndarray, ncols: int = 8, size: float = 0.9, title: str = "") -> Figure:
+    """First-layer convolution filters as little images.
+
+    ``kernel`` is a Conv2D kernel, shape (kh, kw, in_channels, filters), as
+    ``layer.get_weights()[0]`` returns it. With three input channels each
+    filter is drawn in colour (scaled to [0, 1] on its own); otherwise the
+    first input channel is drawn blue (negative) to red (positive). Taught
+    with: 03 · Convolutional networks ("What the CNN learned").
+    """
+    k = np.asarray(kernel, dtype="float64")
+    if k.ndim != 4 or k.shape[-1] == 0:
+        raise ValueError("kernel must have shape (kh, kw, in_channels, filters), as "
+                         f"Conv2D.get_weights()[0] returns it; got {k.shape}")
+    n = k.shape[-1]
+    ncols = max(1, min(ncols, n))
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.5 if title else 0.1)),
+                             squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= n:
+            continue
+        f = k[..., i]
+        if f.shape[-1] == 3:
+            f = (f - f.min()) / (f.max() - f.min() + 1e-12)
+            ax.imshow(f, interpolation="nearest")
+        else:
+            lim = float(np.abs(f[..., 0]).max()) or 1.0
+            ax.imshow(f[..., 0], cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest")
+        ax.set_title(str(i), fontsize=7)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def feature_maps(maps: Mapping[str, np.ndarray], n: int = 8, size: float = 1.2,
+                 title: str = "", image: np.ndarray | None = None) -> Figure:
+    """One row per layer: the ``n`` most active channels of its output for one image.
+
+    ``maps`` maps a layer name to its output for one image, (h, w, channels)
+    (a leading batch axis of 1 is dropped). Rows show how the maps get
+    smaller and more abstract with depth: edges, then textures, then parts.
+    With ``image`` the input is drawn at the start of the first row. Taught
+    with: 03 · Convolutional networks ("What the CNN learned").
+    """
+    if not maps:
+        raise ValueError("maps is empty: pass {layer name: (h, w, channels) array}")
+    rows = []
+    for name, m in maps.items():
+        a = np.asarray(m, dtype="float64")
+        if a.ndim == 4 and a.shape[0] == 1:
+            a = a[0]
+        if a.ndim != 3:
+            raise ValueError(f"{name}: expected (h, w, channels) for one image, got shape {np.shape(m)}")
+        rows.append((name, a))
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    extra = 1 if image is not None else 0
+    ncols = n + extra
+    fig, axes = plt.subplots(len(rows), ncols, figsize=(size * ncols + 1.2, size * len(rows) + 0.5),
+                             squeeze=False)
+    for r, (name, a) in enumerate(rows):
+        order = np.argsort(a.mean(axis=(0, 1)))[::-1][:n]
+        for c in range(ncols):
+            ax = axes[r][c]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.grid(False)
+            for s in ax.spines.values():
+                s.set_visible(False)
+            if extra and c == 0:
+                if r == 0:
+                    img = np.asarray(image)
+                    ax.imshow(img if img.dtype == np.uint8 else np.clip(img, 0, 1))
+                    ax.set_title("input", fontsize=8)
+                continue
+            j = c - extra
+            if j < len(order):
+                ax.imshow(a[..., order[j]], cmap="magma", interpolation="nearest")
+        axes[r][extra].set_ylabel(f"{name}\n{a.shape[0]}×{a.shape[1]}×{a.shape[2]}", fontsize=8,
+                                  rotation=0, ha="right", va="center")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def top_k_prediction(original: np.ndarray, resized: np.ndarray, probabilities: Sequence[float],
+                     class_names: Sequence[str], k: int = 3, title: str = "") -> Figure:
+    """A photo, the small version the model sees, and the model's ``k`` most likely classes.
+
+    ``probabilities`` is the model's softmax output for the resized image (one
+    value per class). Taught with: 03 · Convolutional networks ("Predicting an
+    outside photo"), 04 · Transfer learning.
+    """
+    p = np.asarray(probabilities, dtype="float64").ravel()
+    if len(p) != len(class_names) or len(p) == 0:
+        raise ValueError(f"{len(p)} probabilities for {len(class_names)} class names")
+    if not 1 <= k <= len(p):
+        raise ValueError(f"k must be between 1 and {len(p)}, got {k}")
+    for what, im in (("original", original), ("resized", resized)):
+        a = np.asarray(im)
+        if a.ndim != 3 or a.shape[-1] != 3:
+            raise ValueError(f"{what} must be an (H, W, 3) image, got shape {a.shape}")
+    top = np.argsort(p)[::-1][:k]
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4), gridspec_kw={"width_ratios": [1.4, 1, 1.3]})
+    for ax, im, t in ((axes[0], original, "original"), (axes[1], resized, "what the model sees")):
+        a = np.asarray(im)
+        ax.imshow(a if a.dtype == np.uint8 else np.clip(a, 0, 1), interpolation="nearest")
+        ax.set_title(f"{t} ({a.shape[0]}×{a.shape[1]})", fontsize=10)
+        ax.axis("off")
+    names = [str(class_names[i]) for i in top][::-1]
+    vals = p[top][::-1]
+    bars = axes[2].barh(names, vals, color="tab:blue")
+    for b, v in zip(bars, vals, strict=True):
+        axes[2].annotate(f"{v:.1%}", (b.get_width(), b.get_y() + b.get_height() / 2),
+                         xytext=(3, 0), textcoords="offset points", va="center", fontsize=9)
+    axes[2].set_xlim(0, 1.15)
+    axes[2].set_xlabel("probability")
+    axes[2].set_title(f"top {k}", fontsize=10)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+# ----------------------------------------------------------------------------- 06 · GANs
+def snapshot_grids(snapshots: Mapping[Any, np.ndarray], ncols: int = 4, size: float = 2.2,
+                   title: str = "", cmap: str = "gray_r") -> Figure:
+    """Several small image grids side by side, one per snapshot (e.g. a fixed noise batch over training).
+
+    ``snapshots`` maps a label (a training step, a name) to images (n, h, w) or
+    (n, h, w, 1) in [0, 1]; each becomes a square-ish grid titled with its
+    label. Taught with: 06 · GANs ("Watching it learn", the grids over training).
+    """
+    if not isinstance(snapshots, Mapping) or not snapshots:
+        raise ValueError("snapshots must be a non-empty {label: images} mapping")
+    tiles = []
+    for label, images in snapshots.items():
+        x = np.asarray(images, dtype="float32")
+        if x.ndim == 4 and x.shape[-1] == 1:
+            x = x[..., 0]
+        if x.ndim != 3 or len(x) == 0:
+            raise ValueError(f"snapshot {label!r}: expected images of shape (n, h, w) or (n, h, w, 1); "
+                             f"got {np.shape(images)}")
+        n, h, w = x.shape
+        side = int(np.ceil(np.sqrt(n)))
+        canvas = np.zeros((side * (h + 1) - 1, side * (w + 1) - 1), dtype="float32")
+        for i, img in enumerate(np.clip(x, 0, 1)):
+            r, c = divmod(i, side)
+            canvas[r * (h + 1):r * (h + 1) + h, c * (w + 1):c * (w + 1) + w] = img
+        tiles.append((str(label), canvas))
+    ncols = max(1, min(ncols, len(tiles)))
+    nrows = int(np.ceil(len(tiles) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.4 if title else 0.1)),
+                             squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, (label, canvas) in zip(axes.flat, tiles, strict=False):
+        ax.imshow(canvas, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+        ax.set_title(label, fontsize=10)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def losses_together(history: Any, metrics: Sequence[str], steps_per_epoch: int = 1,
+                    reference: Mapping[str, float] | None = None, title: str = "",
+                    ax: Axes | None = None) -> Figure:
+    """Several recorded losses on one axes against training steps, with optional reference lines.
+
+    ``history`` is a Keras History or a dict of per-epoch lists; with
+    ``steps_per_epoch`` the x axis counts training steps. ``reference`` maps a
+    label to a y value drawn as a dotted line (e.g. the loss at equilibrium).
+    Taught with: 06 · GANs ("Watching it learn", "When GANs fail").
+    """
+    d = _history_dict(history)
+    if not metrics:
+        raise ValueError("give at least one metric name")
+    missing = [m for m in metrics if m not in d]
+    if missing:
+        raise ValueError(f"metrics {missing} not in the history; it has {sorted(d)}")
+    if not isinstance(steps_per_epoch, (int, np.integer)) or steps_per_epoch < 1:
+        raise ValueError(f"steps_per_epoch must be a positive integer, got {steps_per_epoch!r}")
+    fig = ax.figure if ax is not None else plt.subplots(figsize=(7, 3.8))[0]
+    ax = ax if ax is not None else fig.axes[0]
+    for m in metrics:
+        x = np.arange(1, len(d[m]) + 1) * steps_per_epoch
+        ax.plot(x, d[m], label=m)
+    for label, y in (reference or {}).items():
+        ax.axhline(float(y), ls=":", color="gray", lw=1)
+        ax.annotate(label, (0, float(y)), xycoords=("axes fraction", "data"), xytext=(4, 3),
+                    textcoords="offset points", fontsize=8, color="gray")
+    ax.set_xlabel("training step" if steps_per_epoch > 1 else "epoch")
+    ax.set_ylabel("loss")
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title)
     return fig

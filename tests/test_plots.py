@@ -34,6 +34,11 @@ def test_training_curves_one_and_many():
     assert len(fig.axes[0].lines) == 4
 
 
+def test_a_one_epoch_history_is_still_visible():
+    fig = plots.training_curves({"loss": [0.9], "val_loss": [1.1]}, metrics=["loss"])
+    assert all(line.get_marker() == "o" for line in fig.axes[0].lines)
+
+
 def test_training_curves_accepts_a_keras_history():
     class History:
         history = HIST

@@ -1,1 +1,163 @@
-"""Self-checks for notebook 03."""
+"""Self-checks for notebook 03 · Convolutional networks.
+
+Each check prints "Not attempted yet: ..." and returns ``False`` while the
+exercise still holds its starter (a function returning ``None``, a filter set
+to ``None``), so the notebook runs top to bottom as committed; a real but
+wrong answer raises :class:`CheckFailed` with a hint.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ._base import CheckFailed, passed
+
+__all__ = ["conv_output_size", "edge_filter", "conv_block_model", "reference_output_size"]
+
+
+def _not_attempted(what: str) -> bool:
+    print(f"Not attempted yet: {what}")
+    return False
+
+
+def reference_output_size(n: int, kernel: int, stride: int = 1, padding: str = "valid") -> int:
+    """Output width of a convolution or pooling window along one axis (as Keras computes it).
+
+    ``"valid"``: ⌊(n − k) / s⌋ + 1; ``"same"``: ⌈n / s⌉.
+    """
+    if padding == "valid":
+        return (n - kernel) // stride + 1
+    if padding == "same":
+        return math.ceil(n / stride)
+    raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
+
+
+_CASES = [(32, 3, 1, "valid"), (32, 3, 1, "same"), (6, 3, 1, "valid"), (28, 5, 1, "valid"),
+          (32, 2, 2, "valid"), (31, 2, 2, "valid"), (32, 3, 2, "same"), (31, 3, 2, "same"),
+          (224, 7, 2, "same"), (224, 11, 4, "valid"), (13, 3, 2, "valid"), (8, 1, 1, "valid")]
+
+
+def conv_output_size(fn: Callable[..., Any]) -> bool:
+    """Exercise 1 (section "Convolution as an operation"): the output size of a convolution.
+
+    ``fn(n, kernel, stride, padding)`` must return the output width for an
+    input of width ``n``, a ``kernel``-wide window moved ``stride`` pixels at
+    a time, with ``padding`` ``"valid"`` (no padding) or ``"same"``.
+    """
+    if not callable(fn):
+        raise CheckFailed(f"pass your function itself (conv_output_size), not {type(fn).__name__}")
+    first = fn(*_CASES[0])
+    if first is None or first is Ellipsis:
+        return _not_attempted("conv_output_size returns None; replace the `return None` line.")
+    for n, k, s, pad in _CASES:
+        got = fn(n, k, s, pad)
+        want = reference_output_size(n, k, s, pad)
+        if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
+            if isinstance(got, (float, np.floating)) and float(got).is_integer() and int(got) == want:
+                continue
+            raise CheckFailed(f"n={n}, kernel={k}, stride={s}, padding={pad!r}: got {got!r}, "
+                              "expected a whole number of pixels. Use // (floor division) or "
+                              "math.ceil, not /.")
+        if got != want:
+            hint = ("with 'same' padding Keras pads so that the output is ⌈n / stride⌉ wide"
+                    if pad == "same" else "count where the window can start: 0, s, 2s, ... up to n − k")
+            raise CheckFailed(f"n={n}, kernel={k}, stride={s}, padding={pad!r}: got {got}, expected "
+                              f"{want}; {hint}.")
+    return passed(f"conv_output_size is right on {len(_CASES)} cases, valid and same, strides 1 to 4.")
+
+
+def _correlate(img: np.ndarray, k: np.ndarray) -> np.ndarray:
+    h, w = img.shape
+    out = np.zeros((h - 2, w - 2))
+    for i in range(3):
+        for j in range(3):
+            out += k[i, j] * img[i:i + h - 2, j:j + w - 2]
+    return out
+
+
+def edge_filter(kernel: Any) -> bool:
+    """Exercise 2 (section "Convolution as an operation"): a 3×3 filter for horizontal edges.
+
+    The filter must answer strongly where the image changes from top to bottom
+    (a horizontal edge), not at all on flat areas, and hardly at all on a
+    vertical edge.
+    """
+    if kernel is None or kernel is Ellipsis:
+        return _not_attempted("my_filter is None; set it to a 3×3 list or array.")
+    try:
+        k = np.asarray(kernel, dtype="float64")
+    except (TypeError, ValueError) as e:
+        raise CheckFailed(f"the filter must be a 3×3 list of numbers or a NumPy array ({e})") from None
+    if k.shape != (3, 3):
+        raise CheckFailed(f"the filter must have shape (3, 3), got {k.shape}")
+    if not np.all(np.isfinite(k)):
+        raise CheckFailed("the filter contains NaN or inf")
+    flat = np.full((8, 8), 0.5)
+    horizontal = np.zeros((8, 8))
+    horizontal[4:] = 1.0          # dark on top, bright below
+    vertical = horizontal.T.copy()  # dark on the left, bright on the right
+    r_flat = np.abs(_correlate(flat, k)).max()
+    r_h = np.abs(_correlate(horizontal, k)).max()
+    r_v = np.abs(_correlate(vertical, k)).max()
+    if r_h < 1e-6:
+        raise CheckFailed("the filter gives no response on a horizontal edge (dark above, bright "
+                          "below). Give the top row and the bottom row weights of opposite sign.")
+    if r_flat > 0.05 * r_h:
+        raise CheckFailed(f"on a flat grey area the filter answers {r_flat:.3g} (edge: {r_h:.3g}); "
+                          "an edge detector must give 0 there: make its weights add up to zero.")
+    if r_v > 0.25 * r_h:
+        raise CheckFailed(f"it also answers on a vertical edge ({r_v:.3g} vs {r_h:.3g} on a "
+                          "horizontal one): it detects changes from left to right too. Keep every "
+                          "row constant, e.g. all of the top row the same number.")
+    return passed(f"a horizontal-edge detector: edge response {r_h:.3g}, vertical edge {r_v:.3g}, "
+                  f"flat area {r_flat:.3g}.")
+
+
+def conv_block_model(build: Callable[[], Any]) -> bool:
+    """Exercise 3 (section "A convolutional network"): add a third conv block.
+
+    ``build()`` must return an uncompiled Keras model for (32, 32, 3) images
+    and 10 classes with at least three Conv2D layers, each block ending in a
+    pooling layer, so the last feature map is at most 4×4 before the head.
+    """
+    if not callable(build):
+        raise CheckFailed(f"pass your function itself (build_cnn), not {type(build).__name__}")
+    model = build()
+    if model is None or model is Ellipsis:
+        return _not_attempted("build_cnn returns None; replace the `return None` line.")
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise CheckFailed(f"build_cnn must return a Keras model, got {type(model).__name__}")
+    layers = _flat_layers(model)
+    convs = [lay for lay in layers if isinstance(lay, keras.layers.Conv2D)]
+    pools = [lay for lay in layers if isinstance(lay, (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D))]
+    if len(convs) < 3:
+        raise CheckFailed(f"the model has {len(convs)} Conv2D layer(s); add a third block "
+                          "(Conv2D → BatchNormalization → ReLU → MaxPooling2D) after the second.")
+    if len(pools) < 3:
+        raise CheckFailed(f"the model has {len(pools)} pooling layer(s); end each block with "
+                          "MaxPooling2D(2) so the maps halve: 32 → 16 → 8 → 4.")
+    try:
+        out = model(np.zeros((2, 32, 32, 3), dtype="float32"), training=False)
+    except Exception as e:  # noqa: BLE001 (any build error is the learner's to see)
+        raise CheckFailed(f"the model does not run on a batch of (32, 32, 3) images: {e}") from None
+    if tuple(out.shape) != (2, 10):
+        raise CheckFailed(f"the output has shape {tuple(out.shape)} for 2 images; expected (2, 10): "
+                          "end with Dense(10, activation='softmax').")
+    return passed(f"{len(convs)} conv layers, {len(pools)} pooling layers, "
+                  f"{model.count_params():,} parameters, output (batch, 10).")
+
+
+def _flat_layers(model: Any) -> list[Any]:
+    out = []
+    for lay in model.layers:
+        if hasattr(lay, "layers") and lay.layers:
+            out.extend(_flat_layers(lay))
+        else:
+            out.append(lay)
+    return out

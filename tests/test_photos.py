@@ -1,0 +1,105 @@
+"""Photo helpers in course_utils.data (load_photo, to_rgb, resize): 03 · CNNs, 04 · Transfer learning."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import skimage.io
+
+from course_utils import data
+
+
+def test_sample_photo_is_uint8_rgb():
+    img = data.load_photo("chelsea")
+    assert img.dtype == np.uint8 and img.ndim == 3 and img.shape[-1] == 3
+
+
+def test_grayscale_sample_becomes_rgb():
+    img = data.load_photo("camera")
+    assert img.shape[-1] == 3
+    np.testing.assert_array_equal(img[..., 0], img[..., 1])
+
+
+def test_missing_path_names_it(tmp_path):
+    missing = tmp_path / "no_such_cat.jpg"
+    with pytest.raises(FileNotFoundError, match="no_such_cat.jpg"):
+        data.load_photo(missing)
+
+
+def test_a_directory_is_not_a_photo(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        data.load_photo(tmp_path)
+
+
+def test_wrong_type():
+    with pytest.raises(TypeError):
+        data.load_photo(42)
+
+
+def test_rgba_file_is_composited_on_white(tmp_path):
+    img = np.zeros((10, 12, 4), dtype=np.uint8)
+    img[..., 0] = 200           # red
+    img[..., 3] = 255           # opaque ...
+    img[:, :6, 3] = 0           # ... except the left half, fully transparent
+    p = tmp_path / "rgba.png"
+    skimage.io.imsave(p, img, check_contrast=False)
+    out = data.load_photo(p)
+    assert out.shape == (10, 12, 3) and out.dtype == np.uint8
+    np.testing.assert_array_equal(out[:, :6], 255)           # transparent → white
+    assert np.all(out[:, 6:] == [200, 0, 0])                 # opaque keeps its colour
+
+
+def test_grayscale_file_becomes_rgb(tmp_path):
+    img = (np.arange(80).reshape(8, 10) * 3).astype(np.uint8)
+    p = tmp_path / "gray.png"
+    skimage.io.imsave(p, img, check_contrast=False)
+    out = data.load_photo(p, size=(4, 5))
+    assert out.shape == (4, 5, 3) and out.dtype == np.uint8
+    np.testing.assert_array_equal(out[..., 0], out[..., 2])
+
+
+def test_grayscale_with_alpha_file(tmp_path):
+    img = np.zeros((6, 6, 2), dtype=np.uint8)
+    img[..., 0] = 50
+    img[..., 1] = 255
+    img[:3, :, 1] = 0
+    p = tmp_path / "la.png"
+    skimage.io.imsave(p, img, check_contrast=False)
+    out = data.load_photo(p)
+    assert out.shape == (6, 6, 3)
+    np.testing.assert_array_equal(out[:3], 255)
+    np.testing.assert_array_equal(out[3:], 50)
+
+
+def test_to_rgb_float_and_channel_layouts():
+    f = np.full((3, 4), 0.5)
+    assert data.to_rgb(f).dtype == np.uint8
+    assert data.to_rgb(f)[0, 0, 0] == 128
+    assert data.to_rgb(np.zeros((3, 4, 1), np.uint8)).shape == (3, 4, 3)
+    rgb = np.random.default_rng(0).integers(0, 256, (3, 4, 3), dtype=np.uint8)
+    np.testing.assert_array_equal(data.to_rgb(rgb), rgb)
+
+
+def test_to_rgb_16_bit_is_scaled_not_clipped():
+    img = np.full((2, 2), 65535, dtype=np.uint16)
+    img[0, 0] = 0
+    out = data.to_rgb(img)
+    assert out[1, 1, 0] == 255 and out[0, 0, 0] == 0
+    half = data.to_rgb(np.full((2, 2), 32768, dtype=np.uint16))
+    assert 127 <= half[0, 0, 0] <= 129
+
+
+@pytest.mark.parametrize("shape", [(4,), (2, 3, 5), (2, 3, 3, 1), (0, 3, 3)])
+def test_to_rgb_bad_shapes(shape):
+    with pytest.raises(ValueError, match="expected an image"):
+        data.to_rgb(np.zeros(shape, np.uint8))
+
+
+def test_resize_values_and_errors():
+    img = np.full((20, 30, 3), 100, dtype=np.uint8)
+    out = data.resize(img, (8, 12))
+    assert out.shape == (8, 12, 3) and out.dtype == np.uint8
+    assert np.all(out == 100)
+    for bad in [(0, 5), (5,), (5, 5, 5), (-1, 3), 32, "32x32"]:
+        with pytest.raises(ValueError, match="size"):
+            data.resize(img, bad)
