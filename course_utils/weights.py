@@ -1,0 +1,240 @@
+"""Pretrained ImageNet weights: verified from the cache, downloaded when allowed, or a loud stand-in.
+
+Keras's ``VGG16(weights="imagenet")`` downloads its weights file on first use
+and, offline, stops with a network error. The course goes through its own
+asset manifest instead (``course_utils/assets.json``, see
+:mod:`course_utils.data`): the file is looked up in the Keras cache
+(``$KERAS_HOME/models/...``, the very place Keras itself keeps it), checked
+against its published hash, downloaded when the profile allows it, and only
+then loaded with ``model.load_weights``. When no verified copy can be had the
+model is built with ``weights=None`` (random weights), a banner in the output
+says that the results are meaningless and how to get the weights, and every
+result the notebook records is marked as a stand-in in ``report.json``.
+A cached file with the wrong size or hash is reported and never loaded.
+
+    base, info = cu.weights.vgg16(include_top=False, input_shape=(32, 32, 3))
+    info.pretrained   # True only when the verified ImageNet weights were loaded
+
+Also here: :func:`applications_table` (the pretrained models table) and an
+offline-safe :func:`decode_predictions`.
+
+Taught with: 04 · Transfer learning with VGG16 (sections "The pretrained models
+table", "What a pretrained network sees", "The outline's model" and after).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import data, runtime
+
+#: (model, include_top) → the manifest entry holding its ImageNet weights.
+WEIGHTS_ASSETS: dict[tuple[str, bool], str] = {
+    ("vgg16", False): "vgg16_notop",
+    ("vgg16", True): "vgg16",
+}
+CLASS_INDEX_ASSET = "imagenet_class_index"
+
+
+@dataclass
+class WeightsInfo:
+    """Where a model's weights came from: a verified file, or why there is none."""
+
+    asset: str
+    path: Path | None
+    reason: str = ""
+
+    @property
+    def pretrained(self) -> bool:
+        """True when the verified ImageNet weights file was loaded."""
+        return self.path is not None
+
+    @property
+    def standin(self) -> bool:
+        return self.path is None
+
+    def describe(self) -> str:
+        if self.pretrained:
+            return f"ImageNet weights {self.asset} ({self.path}, hash verified)"
+        return f"RANDOM weights instead of {self.asset} ({self.reason})"
+
+
+def resolve_weights(asset_name: str, allow_download: bool | None = None,
+                    home: Path | None = None,
+                    manifest: dict[str, data.Asset] | None = None) -> WeightsInfo:
+    """Find a verified copy of the weights file ``asset_name`` (cache, else download if allowed).
+
+    Never raises for a missing network or a corrupt cache: the reason comes
+    back in :attr:`WeightsInfo.reason`. ``allow_download=None`` means "unless
+    the profile is smoke", as in :func:`course_utils.data.resolve`. A name that
+    is not in the manifest raises ``KeyError``: the course loads no weights
+    file whose hash it does not know.
+    """
+    if not isinstance(asset_name, str) or not asset_name:
+        raise TypeError(f"asset_name must be a manifest name such as 'vgg16_notop', got {asset_name!r}")
+    manifest = manifest if manifest is not None else data.load_manifest()
+    res = data.resolve(asset_name, allow_download=allow_download, home=home, manifest=manifest)
+    return WeightsInfo(asset_name, res.path, res.reason)
+
+
+def banner(model_name: str, info: WeightsInfo) -> str:
+    """The loud notice printed when a model runs without its pretrained weights."""
+    rule = "█" * 78
+    how = (f"    python -m course_utils prefetch {info.asset}      (or all assets: "
+           "python -m course_utils prefetch)\n"
+           "  then re-run this notebook in the cpu or gpu profile. For a machine without a network,\n"
+           "  prefetch on one with a network (add --to DIR), copy DIR over and set KERAS_HOME=DIR.")
+    return (f"{rule}\n"
+            f"⚠ NO PRETRAINED WEIGHTS for {model_name}: it runs with RANDOM weights.\n"
+            f"  Why: {info.reason}.\n"
+            "  What it means: this network has learned nothing from ImageNet, so every accuracy,\n"
+            "  prediction and comparison below only shows that the code runs. As transfer-learning\n"
+            "  results they are MEANINGLESS, and every recorded result is marked stand-in in the report.\n"
+            "  How to get the weights: with a network, run\n"
+            f"{how}\n"
+            f"{rule}")
+
+
+def pretrained(builder: Callable[..., Any], asset_name: str, *, allow_download: bool | None = None,
+               home: Path | None = None, manifest: dict[str, data.Asset] | None = None,
+               run: runtime.Run | None = None, **kwargs: Any) -> tuple[Any, WeightsInfo]:
+    """Build ``builder(weights=None, **kwargs)`` and load the verified weights ``asset_name``.
+
+    Returns ``(model, info)``. Without a verified file the model keeps its
+    random weights, :func:`banner` is printed and the current run (or ``run``)
+    is marked as a stand-in, so report.json says its results are meaningless.
+    A verified file that does not fit the model (e.g. ``include_top=True``
+    with an input other than 224×224) raises ``ValueError``.
+    """
+    if not callable(builder):
+        raise TypeError(f"builder must be a model constructor such as keras.applications.VGG16, "
+                        f"got {builder!r}")
+    if "weights" in kwargs:
+        raise TypeError("pretrained() chooses the weights itself; do not pass weights=")
+    info = resolve_weights(asset_name, allow_download=allow_download, home=home, manifest=manifest)
+    model = builder(weights=None, **kwargs)
+    name = getattr(builder, "__name__", str(builder))
+    run = run if run is not None else runtime.current()
+    if info.pretrained:
+        try:
+            model.load_weights(str(info.path))
+        except (ValueError, KeyError, OSError) as e:
+            raise ValueError(f"{info.path} is the verified {asset_name} file but does not fit this "
+                             f"{name} ({kwargs}): {e}. With include_top=True the input must be the "
+                             "size the weights were trained at (224×224×3).") from e
+        print(f"Weights: {name} ← {info.describe()}")
+    else:
+        print(banner(name, info))
+        if run is not None:
+            run.standin(f"{name} ({asset_name}) ran with random weights: {info.reason}")
+    if run is not None:
+        run.recorder.add_source(f"{name} weights ({asset_name})", info.describe(), info.standin)
+    return model, info
+
+
+def vgg16(include_top: bool = False, input_shape: tuple[int, int, int] | None = None,
+          **kwargs: Any) -> tuple[Any, WeightsInfo]:
+    """VGG16 with verified ImageNet weights when they can be had (see :func:`pretrained`).
+
+    ``include_top=False`` uses the 56 MB convolutional base; ``include_top=True``
+    the 528 MB file with the 1000-class classifier (input 224×224×3).
+    """
+    import keras
+
+    key = ("vgg16", bool(include_top))
+    return pretrained(keras.applications.VGG16, WEIGHTS_ASSETS[key], include_top=include_top,
+                      input_shape=input_shape, **kwargs)
+
+
+def decode_predictions(preds: Any, top: int = 5, allow_download: bool | None = None,
+                       home: Path | None = None,
+                       manifest: dict[str, data.Asset] | None = None) -> list[list[tuple[str, str, float]]]:
+    """Like ``keras.applications.vgg16.decode_predictions``, but offline-safe and verified.
+
+    Returns, per image, the ``top`` ``(wordnet_id, class_name, probability)``
+    triples, best first. The class names come from the hash-checked
+    ``imagenet_class_index.json`` in the Keras cache; without it the names read
+    ``"class 281"`` (and a note is printed) instead of stopping the notebook.
+    """
+    p = np.asarray(preds)
+    if p.ndim != 2 or p.shape[1] != 1000:
+        raise ValueError(f"expected ImageNet predictions of shape (n, 1000), got {p.shape}")
+    if not isinstance(top, int) or not 1 <= top <= 1000:
+        raise ValueError(f"top must be an integer from 1 to 1000, got {top!r}")
+    manifest = manifest if manifest is not None else data.load_manifest()
+    res = data.resolve(CLASS_INDEX_ASSET, allow_download=allow_download, home=home, manifest=manifest)
+    if res.path is not None:
+        index = {int(k): (v[0], v[1]) for k, v in json.loads(res.path.read_text()).items()}
+    else:
+        print(f"Note: ImageNet class names unavailable ({res.reason}); showing class numbers.")
+        index = {i: ("?", f"class {i}") for i in range(1000)}
+    out = []
+    for row in p:
+        best = np.argsort(row)[::-1][:top]
+        out.append([(index[i][0], index[i][1], float(row[i])) for i in best])
+    return out
+
+
+#: The Keras documentation's table of its applications (keras.io/applications, 2018–2020
+#: edition, the one course outlines of the time copy): size of the weights file in MB,
+#: ImageNet top-1 / top-5 accuracy, parameters, and "depth" (None where it gave none).
+KERAS_DOCS_TABLE: dict[str, tuple[int, float, float, int, int | None]] = {
+    "Xception": (88, 0.790, 0.945, 22_910_480, 126),
+    "VGG16": (528, 0.713, 0.901, 138_357_544, 23),
+    "VGG19": (549, 0.713, 0.900, 143_667_240, 26),
+    "ResNet50": (98, 0.749, 0.921, 25_636_712, None),
+    "InceptionV3": (92, 0.779, 0.937, 23_851_784, 159),
+    "MobileNetV2": (14, 0.713, 0.901, 3_538_984, 88),
+    "DenseNet121": (33, 0.750, 0.923, 8_062_504, 121),
+}
+
+
+def applications_table(names: list[str] | tuple[str, ...] = tuple(KERAS_DOCS_TABLE)) -> Any:
+    """Build each ``keras.applications`` model with ``weights=None`` and measure it.
+
+    Returns a pandas DataFrame, one row per model: parameters, layers
+    (``len(model.layers)``), depth (layers that hold weights: convolutions,
+    dense and batch-normalisation layers, as the current Keras documentation
+    counts it), float32 size in MB, and beside them the numbers of
+    :data:`KERAS_DOCS_TABLE`. Nothing is downloaded.
+    Taught with: 04 · Transfer learning ("The pretrained models table").
+    """
+    import gc
+
+    import keras
+    import pandas as pd
+
+    if isinstance(names, str) or not names:
+        raise ValueError("names must be a non-empty list of keras.applications model names")
+    rows = []
+    for name in names:
+        builder = getattr(keras.applications, name, None)
+        if not callable(builder):
+            raise ValueError(f"keras.applications has no model {name!r}; "
+                             f"try one of {', '.join(KERAS_DOCS_TABLE)}")
+        model = builder(weights=None)
+        params = model.count_params()
+        quoted = KERAS_DOCS_TABLE.get(name, (None,) * 5)
+        rows.append({
+            "model": name,
+            "parameters": params,
+            "layers": len(model.layers),
+            "depth (layers with weights)": sum(1 for layer in model.layers if layer.weights),
+            "size MB (float32)": round(params * 4 / 2**20),
+            "quoted size MB": quoted[0],
+            "quoted top-1": quoted[1],
+            "quoted top-5": quoted[2],
+            "quoted parameters": quoted[3],
+            "quoted depth": quoted[4],
+        })
+        del model
+        gc.collect()
+    table = pd.DataFrame(rows).set_index("model")
+    table["quoted depth"] = table["quoted depth"].astype("Int64")  # "<NA>" where the docs gave none
+    return table
