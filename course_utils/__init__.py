@@ -5,7 +5,9 @@
 
 Modules: ``runtime`` (profiles, seeding), ``report`` (expect/record),
 ``data`` (loaders, asset cache), ``plots``, ``callbacks`` (live training plot),
-``checks`` (exercise self-checks), ``cli`` (``python -m course_utils``).
+``checks`` (exercise self-checks), ``cli`` (``python -m course_utils``), and the
+helpers of single notebooks: ``shapes`` (03's CIFAR-10 stand-in), ``weights`` (04's
+pretrained weights), ``series`` and ``text`` (05), ``scores`` (06).
 """
 
 import os as _os
@@ -14,7 +16,7 @@ import os as _os
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 _os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # also silences its start-up notice
 
-from . import checks  # noqa: E402, data, plots, report, runtime
+from . import checks, data, plots, report, runtime, scores, series, shapes, text, weights  # noqa: E402
 from .callbacks import LivePlot  # noqa: E402
 from .data import Dataset  # noqa: E402
 from .report import ExpectationError  # noqa: E402
@@ -22,4 +24,5 @@ from .runtime import ProfileError, Run, setup  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["setup", "Run", "Dataset", "LivePlot", "ExpectationError", "ProfileError",
-           "checks", "data", "plots", "report", "runtime"]
+           "checks", "data", "plots", "report", "runtime", "scores", "series", "shapes", "text",
+           "weights"]
