@@ -270,9 +270,13 @@ def cmd_prefetch(args: argparse.Namespace) -> int:
         except data.AssetError as e:
             failed += 1
             print(f"  {n:<22} FAILED: {e}", file=sys.stderr)
+    if failed:
+        print(f"{failed} of {len(names)} asset(s) could not be fetched; run the same command again "
+              "once the network is back (finished files are kept, partial ones resume).", file=sys.stderr)
+        return 1
     if args.to:
         print(f"Copy {home} to each machine and set KERAS_HOME={home} there (or copy it to ~/.keras).")
-    return 1 if failed else 0
+    return 0
 
 
 # ----------------------------------------------------------------------------- doctor

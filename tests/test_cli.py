@@ -89,7 +89,9 @@ def test_prefetch_unknown_asset(capsys):
 def test_prefetch_offline_fails_clearly(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_OFFLINE", "1")
     assert cli.main(["prefetch", "mnist", "--to", str(tmp_path)]) == 1
-    assert "COURSE_OFFLINE" in capsys.readouterr().err
+    out = capsys.readouterr()
+    assert "COURSE_OFFLINE" in out.err and "1 of 1 asset(s) could not be fetched" in out.err
+    assert "Copy" not in out.out, "a failed prefetch must not tell the user to copy the cache"
 
 
 def test_doctor(capsys, monkeypatch, tmp_path):
