@@ -261,3 +261,36 @@ def test_every_asset_is_documented_in_data_readme():
     for name, asset in data.load_manifest().items():
         assert f"`{name}`" in readme, f"data/README.md has no row for asset {name}"
         assert asset.path in readme, f"data/README.md does not give the cache path of {name}"
+
+
+def test_file_hash_matches_hashlib(tmp_path):
+    p = tmp_path / "f.bin"
+    p.write_bytes(b"course" * 1000)
+    assert data.file_hash(p) == hashlib.sha256(b"course" * 1000).hexdigest()
+    assert data.file_hash(p, "md5", chunk=7) == hashlib.md5(b"course" * 1000).hexdigest()
+    with pytest.raises(FileNotFoundError):
+        data.file_hash(tmp_path / "missing.bin")
+
+
+def test_offline_forced_reads_the_environment(monkeypatch):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    assert data.offline_forced()
+    monkeypatch.setenv("COURSE_OFFLINE", "0")
+    assert not data.offline_forced()
+    monkeypatch.delenv("COURSE_OFFLINE")
+    assert not data.offline_forced()
+
+
+def test_announce_prints_and_records_the_source(capsys):
+    run = runtime.setup("smoke", seed=0)
+    capsys.readouterr()
+    data.announce("toy digits", "a unit test")
+    data.announce("toy images", "generated", standin=True)
+    out = capsys.readouterr().out
+    assert "Data: toy digits from a unit test" in out and "⚠ STAND-IN DATA for toy images: generated" in out
+    sources = {s.what: s for s in run.recorder.sources}
+    assert not sources["toy digits"].standin and sources["toy images"].standin
+
+
+def test_disk_free_walks_up_to_an_existing_folder(tmp_path):
+    assert data.disk_free(tmp_path / "not" / "yet" / "there") == data.disk_free(tmp_path) > 0

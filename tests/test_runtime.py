@@ -86,3 +86,16 @@ def test_headless_follows_the_environment(monkeypatch):
     run = runtime.Run("cpu", 0, "tensorflow", [], headless=True)
     assert run.verbose == 2
     assert runtime.Run("cpu", 0, "tensorflow", [], headless=False).verbose == 0
+
+
+def test_valid_profiles_and_accelerators():
+    assert runtime.valid_profiles() == ["auto", "smoke", "cpu", "gpu"]
+    acc = runtime.accelerators()
+    assert isinstance(acc, list) and all(isinstance(a, str) for a in acc)
+
+
+def test_set_plot_style_labels_stay_inside_the_figure():
+    import matplotlib as mpl
+
+    runtime.set_plot_style()
+    assert mpl.rcParams["figure.constrained_layout.use"] and mpl.rcParams["savefig.bbox"] == "tight"

@@ -129,3 +129,16 @@ def test_junk_images():
         scores.junk_images(real, 0)
     with pytest.raises(ValueError, match="labels has"):
         scores.junk_images(real, 5, labels=[1, 2])
+
+
+def test_check_probabilities_accepts_distributions_and_names_the_problem():
+    p = scores.check_probabilities([[0.2, 0.8], [1.0, 0.0]])
+    assert p.dtype == np.float64 and p.shape == (2, 2)
+    with pytest.raises(ValueError, match="shape"):
+        scores.check_probabilities([0.2, 0.8])
+    with pytest.raises(ValueError, match="NaN"):
+        scores.check_probabilities([[np.nan, 1.0]])
+    with pytest.raises(ValueError):
+        scores.check_probabilities([[2.0, 3.0]])       # logits, not probabilities
+    with pytest.raises(TypeError, match="array of numbers"):
+        scores.check_probabilities([["a", "b"]])

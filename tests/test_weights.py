@@ -191,3 +191,9 @@ def test_applications_table_measures_models_without_downloading(monkeypatch):
     assert row["parameters"] == row["quoted parameters"] == 4 * 3 + 3 + 3 * 2 + 2
     assert row["layers"] == 3 and row["depth (layers with weights)"] == 2
     assert row["quoted top-1"] == 0.5
+
+
+def test_banner_says_why_and_what_to_run():
+    text = weights.banner("VGG16", weights.WeightsInfo("vgg16_notop", None, "not cached and no network"))
+    assert "RANDOM weights" in text and "not cached and no network" in text
+    assert "python -m course_utils prefetch vgg16_notop" in text and "MEANINGLESS" in text
