@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ._base import CheckFailed, passed
+from ._base import CheckFailed, not_attempted, passed
 
 __all__ = ["LEARNING_SCENARIOS", "learning_kinds", "epsilon_greedy", "matmul_flops"]
 
@@ -37,11 +37,6 @@ LEARNING_SCENARIOS: dict[str, tuple[str, str, str]] = {
 
 _ALIASES = {"rl": "reinforcement", "reinforcement learning": "reinforcement",
             "supervised learning": "supervised", "unsupervised learning": "unsupervised"}
-
-
-def _not_attempted(what: str) -> bool:
-    print(f"Not attempted yet: {what}")
-    return False
 
 
 def _kind(answer: Any) -> str:
@@ -78,7 +73,7 @@ def learning_kinds(answers: Mapping[str, str]) -> bool:
         raise CheckFailed(f"{len(wrong)} of {len(answers) - len(open_)} answered are not right:\n  "
                           + "\n  ".join(wrong))
     if open_:
-        return _not_attempted(f"{len(open_)} scenario(s) still '?': {', '.join(open_)}")
+        return not_attempted(f"{len(open_)} scenario(s) still '?': {', '.join(open_)}")
     return passed("all six right: " + "; ".join(f"{k} is {v[1]} ({v[2]})"
                                                for k, v in LEARNING_SCENARIOS.items()))
 
@@ -97,7 +92,7 @@ def epsilon_greedy(choose: Callable[[np.ndarray, float, np.random.Generator], An
     q = np.array([0.2, 0.1, 0.7, 0.4])
     first = choose(q.copy(), 0.0, rng)
     if first is None:
-        return _not_attempted("choose(Q, epsilon, rng) returns None; make it return an arm index.")
+        return not_attempted("choose(Q, epsilon, rng) returns None; make it return an arm index.")
 
     def pick(eps: float) -> int:
         a = choose(q.copy(), eps, rng)
@@ -142,7 +137,7 @@ def matmul_flops(flops: Callable[[int, int, int], Any]) -> bool:
     if not callable(flops):
         raise CheckFailed(f"pass your function itself, not {type(flops).__name__}")
     if flops(2, 3, 4) is None:
-        return _not_attempted("flops(n, k, m) returns None; make it return the operation count.")
+        return not_attempted("flops(n, k, m) returns None; make it return the operation count.")
     for n, k, m in [(2, 3, 4), (1, 1, 1), (64, 128, 32), (2048, 2048, 2048), (5, 7, 3)]:
         got = flops(n, k, m)
         try:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ._base import CheckFailed, passed
+from ._base import CheckFailed, not_attempted, passed
 
 __all__ = ["perceptron_update", "sigmoid_derivative", "converging_learning_rate", "xor_feature",
            "XOR_X", "XOR_Y"]
@@ -21,11 +21,6 @@ __all__ = ["perceptron_update", "sigmoid_derivative", "converging_learning_rate"
 #: The four XOR points and their labels (section "XOR: the limit of one layer").
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0, 1, 1, 0])
-
-
-def _not_attempted(what: str) -> bool:
-    print(f"Not attempted yet: {what}")
-    return False
 
 
 def _callable(fn: Any) -> None:
@@ -57,7 +52,7 @@ def perceptron_update(update: Callable[..., Any]) -> bool:
     ]
     first = update(cases[0][0].copy(), cases[0][1], cases[0][2].copy(), cases[0][3], cases[0][4])
     if first is None:
-        return _not_attempted("update(w, b, x, y, lr) returns None; make it return (new_w, new_b).")
+        return not_attempted("update(w, b, x, y, lr) returns None; make it return (new_w, new_b).")
     for w, b, x, y, lr, what in cases:
         got = update(w.copy(), b, x.copy(), y, lr)
         if not isinstance(got, (tuple, list)) or len(got) != 2:
@@ -95,7 +90,7 @@ def sigmoid_derivative(fn: Callable[[np.ndarray], Any]) -> bool:
     z = np.array([-30.0, -4.0, -1.0, 0.0, 0.5, 2.0, 30.0])
     got = fn(z.copy())
     if got is None:
-        return _not_attempted("sigmoid_derivative(z) returns None; make it return σ(z) · (1 − σ(z)).")
+        return not_attempted("sigmoid_derivative(z) returns None; make it return σ(z) · (1 − σ(z)).")
     g = np.asarray(got, dtype="float64")
     s = 1.0 / (1.0 + np.exp(-z))
     expected = s * (1 - s)
@@ -136,7 +131,7 @@ def converging_learning_rate(lr: Any, run_gd: Callable[[float], Sequence[float]]
     (relative) of ``best_loss`` and the loss never rose along the way.
     """
     if lr is None:
-        return _not_attempted("LEARNING_RATE is None; set it to a number and run the cell.")
+        return not_attempted("LEARNING_RATE is None; set it to a number and run the cell.")
     if isinstance(lr, bool) or not isinstance(lr, (int, float, np.integer, np.floating)):
         raise CheckFailed(f"the learning rate must be a number, got {type(lr).__name__} {lr!r}")
     if not lr > 0:
@@ -189,7 +184,7 @@ def xor_feature(feature: Callable[[np.ndarray], Any]) -> bool:
     _callable(feature)
     got = feature(XOR_X.copy())
     if got is None:
-        return _not_attempted("feature(X) returns None; make it return one number per row of X.")
+        return not_attempted("feature(X) returns None; make it return one number per row of X.")
     f = np.asarray(got, dtype="float64")
     if f.shape == (4, 1):
         f = f[:, 0]

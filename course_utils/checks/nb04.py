@@ -13,7 +13,7 @@ import numbers
 from collections.abc import Callable
 from typing import Any
 
-from ._base import CheckFailed, passed
+from ._base import CheckFailed, not_attempted, passed
 
 __all__ = ["head_parameters", "unfreeze_from", "fine_tune_learning_rate", "vgg16_block_parameters"]
 
@@ -33,11 +33,6 @@ def vgg16_block_parameters(block: int) -> int:
     return total
 
 
-def _not_attempted(what: str) -> bool:
-    print(f"Not attempted yet: {what}")
-    return False
-
-
 def _is_count(v: Any) -> bool:
     if isinstance(v, bool):
         return False
@@ -51,7 +46,7 @@ def head_parameters(flatten: Any, gap: Any, size: int = 64) -> bool:
     feature map, which has ``size // 32`` × ``size // 32`` positions and 512 channels.
     """
     if flatten is None and gap is None:
-        return _not_attempted("set flatten_params and gap_params to the two counts.")
+        return not_attempted("set flatten_params and gap_params to the two counts.")
     if not isinstance(size, int) or size < 32:
         raise ValueError(f"size must be an integer ≥ 32 (VGG16 halves it five times), got {size!r}")
     side = size // 32
@@ -100,7 +95,7 @@ def unfreeze_from(fn: Callable[[Any, str], Any], base: Any = None) -> bool:
         base.trainable = False  # where feature extraction left it
         out = fn(base, first)
         if out is None:
-            return _not_attempted("unfreeze_from still returns None; set the trainable flags, then "
+            return not_attempted("unfreeze_from still returns None; set the trainable flags, then "
                                   "`return base`.")
         want = sum(vgg16_block_parameters(b) for b in blocks)
         got = _trainable_count(base)
@@ -135,7 +130,7 @@ def fine_tune_learning_rate(lr: Any) -> bool:
     used to train a new head: the pretrained filters should be adjusted, not rewritten.
     """
     if lr is None or lr is Ellipsis:
-        return _not_attempted("set FINE_TUNE_LR to a learning rate.")
+        return not_attempted("set FINE_TUNE_LR to a learning rate.")
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr):
         raise CheckFailed(f"FINE_TUNE_LR should be a positive number such as 0.01, got {lr!r}.")
     if lr <= 0:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ._base import CheckFailed, passed
+from ._base import CheckFailed, not_attempted, passed
 
 __all__ = ["RNN_SHAPE_QUESTIONS", "rnn_output_shapes", "leak_free_windows", "temperature"]
 
@@ -24,11 +24,6 @@ RNN_SHAPE_QUESTIONS: dict[str, tuple[str, tuple[int, ...]]] = {
     "stacked": ("LSTM(16, return_sequences=True) then LSTM(8)", (32, 8)),
     "per_step_dense": ("LSTM(16, return_sequences=True) then Dense(4)", (32, 50, 4)),
 }
-
-
-def _not_attempted(what: str) -> bool:
-    print(f"Not attempted yet: {what}")
-    return False
 
 
 def _open(v: Any) -> bool:
@@ -45,7 +40,7 @@ def rnn_output_shapes(answers: Mapping[str, Any]) -> bool:
         raise CheckFailed(f"the dict needs the keys {sorted(RNN_SHAPE_QUESTIONS)}; missing {missing}")
     open_ = [k for k in RNN_SHAPE_QUESTIONS if _open(answers[k])]
     if len(open_) == len(RNN_SHAPE_QUESTIONS):
-        return _not_attempted("replace each '?' with a shape tuple such as (32, 50, 16).")
+        return not_attempted("replace each '?' with a shape tuple such as (32, 50, 16).")
     wrong = []
     for key, (stack, right) in RNN_SHAPE_QUESTIONS.items():
         if key in open_:
@@ -80,7 +75,7 @@ def leak_free_windows(fn: Callable[..., Any]) -> bool:
     values = np.arange(100.0)  # each value is its own index, so a leak shows at once
     out = fn(values, 5, 70)
     if out is None:
-        return _not_attempted("make_split_windows still returns None.")
+        return not_attempted("make_split_windows still returns None.")
     try:
         X_tr, y_tr, X_te, y_te = (np.asarray(a, dtype="float64") for a in out)
     except (TypeError, ValueError):
@@ -115,7 +110,7 @@ def temperature(fn: Callable[[np.ndarray, float], Any]) -> bool:
     p = np.array([0.6, 0.25, 0.1, 0.05])
     out = fn(p.copy(), 0.5)
     if out is None:
-        return _not_attempted("apply_temperature still returns None.")
+        return not_attempted("apply_temperature still returns None.")
     for T in (0.5, 1.0, 2.0, 0.2):
         got = np.asarray(fn(p.copy(), T), dtype="float64")
         want = apply_temperature(p, T)

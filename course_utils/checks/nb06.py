@@ -13,14 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from ._base import CheckFailed, passed
+from ._base import CheckFailed, not_attempted, passed
 
 __all__ = ["discriminator_loss", "generator_loss", "slerp"]
-
-
-def _not_attempted(what: str) -> bool:
-    print(f"Not attempted yet: {what}")
-    return False
 
 
 def _softplus(x: np.ndarray) -> np.ndarray:
@@ -77,7 +72,7 @@ def discriminator_loss(fn: Callable[[Any, Any], Any]) -> bool:
     """
     out = _call(fn, "discriminator_loss", _REAL, _FAKE)
     if out is None:
-        return _not_attempted("discriminator_loss returns None; write the loss and run this cell again.")
+        return not_attempted("discriminator_loss returns None; write the loss and run this cell again.")
     got = _scalar(out, "discriminator_loss")
     real_part = float(_softplus(-_REAL.astype("float64")).mean())
     fake_part = float(_softplus(_FAKE.astype("float64")).mean())
@@ -107,7 +102,7 @@ def generator_loss(fn: Callable[[Any], Any]) -> bool:
     """
     out = _call(fn, "generator_loss", _FAKE)
     if out is None:
-        return _not_attempted("generator_loss returns None; write the loss and run this cell again.")
+        return not_attempted("generator_loss returns None; write the loss and run this cell again.")
     got = _scalar(out, "generator_loss")
     f = _FAKE.astype("float64")
     want = float(_softplus(-f).mean())
@@ -142,7 +137,7 @@ def slerp(fn: Callable[[Any, Any, int], Any]) -> bool:
     z0, z1 = rng.normal(size=16), rng.normal(size=16)
     out = _call(fn, "slerp", z0.astype("float32"), z1.astype("float32"), 7)
     if out is None:
-        return _not_attempted("slerp returns None; write it and run this cell again.")
+        return not_attempted("slerp returns None; write it and run this cell again.")
     got = _to_numpy(out, "slerp")
     if got.shape != (7, 16):
         raise CheckFailed(f"with steps=7 and 16-dimensional vectors the result should have shape (7, 16), "
