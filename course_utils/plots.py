@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
 def _history_dict(h: Any) -> dict[str, list[float]]:
@@ -56,6 +57,7 @@ def training_curves(histories: Any, metrics: Sequence[str] | None = None,
                 ax.plot(range(1, len(d[f"val_{m}"]) + 1), d[f"val_{m}"], color=c, ls="--", marker=mk,
                         mfc="none", label=f"{prefix}validation")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # epochs are whole numbers
         ax.set_ylabel(m)
         ax.legend(fontsize=8)
     if title:
@@ -243,7 +245,8 @@ def confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int],
     fig = ax.figure if ax is not None else plt.figure(figsize=(0.5 * k + 2.5, 0.5 * k + 2))
     ax = ax or fig.add_subplot()
     im = ax.imshow(shown, cmap="Blues", vmin=0, vmax=1 if normalize else None)
-    fig.colorbar(im, ax=ax, label="fraction of the true class" if normalize else "count")
+    # shrink: the square matrix is shorter than the figure; a full-height colour bar would overhang it
+    fig.colorbar(im, ax=ax, shrink=0.8, label="fraction of the true class" if normalize else "count")
     for i in range(k):
         for j in range(k):
             if cm[i, j]:

@@ -39,6 +39,20 @@ def test_a_one_epoch_history_is_still_visible():
     assert all(line.get_marker() == "o" for line in fig.axes[0].lines)
 
 
+def test_epoch_ticks_are_whole_numbers():
+    fig = plots.training_curves({"loss": list(np.linspace(2, 0.1, 18))}, metrics=["loss"])
+    fig.canvas.draw()
+    ticks = [t for t in fig.axes[0].get_xticks() if 1 <= t <= 18]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+
+
+def test_confusion_matrix_colour_bar_does_not_overhang_the_matrix():
+    fig = plots.confusion_matrix([0, 1, 2, 2], [0, 1, 2, 1])
+    fig.canvas.draw()
+    matrix, bar = fig.axes[0].get_position(), fig.axes[1].get_position()
+    assert bar.height <= matrix.height + 1e-6
+
+
 def test_training_curves_accepts_a_keras_history():
     class History:
         history = HIST
