@@ -86,6 +86,22 @@ def test_exercises_and_summary(nb):
     assert any("run.expect(" in c.source for c in nb.cells), "key results are checked with run.expect"
 
 
+def test_paired_source_in_sync(nb):
+    """The .ipynb and its jupytext percent-format .py hold the same cells (type, source, tags)."""
+    diffs = nbtool.pair_differences(nb.path)
+    assert not diffs, (f"{nb.path.name} and its paired .py are out of step; run "
+                       "`python tools/nbtool.py sync`:\n" + "\n".join(diffs))
+
+
+def test_paired_source_is_what_sync_writes(nb):
+    """The committed .py is exactly jupytext's rendering of the clean notebook (no drift in format)."""
+    import jupytext
+
+    py = nb.path.with_suffix(".py")
+    assert py.read_text() == jupytext.writes(nbtool.clean(nb), fmt=nbtool.PY_FORMAT), \
+        f"{py.name} is not in the canonical percent format: run `python tools/nbtool.py sync`"
+
+
 def test_ruff_package_and_notebooks():
     out = subprocess.run([sys.executable, "-m", "ruff", "check", "course_utils", "notebooks", "tests",
                           "tools"], cwd=ROOT, capture_output=True, text=True)

@@ -1,0 +1,597 @@
+# %% [markdown]
+# # 00 · The big picture
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/open-dl-course/deep-learning-course/blob/main/notebooks/00_big_picture.ipynb)
+#
+# Before we build a single neuron, this notebook draws the map. *Machine learning* is
+# writing programs whose behaviour comes from data instead of hand-written rules; *deep
+# learning* is machine learning with many stacked layers of simple, trainable functions.
+# You will run one tiny, real example of each of the three ways a machine can learn,
+# walk through eighty years of history in one figure, measure why deep learning runs on
+# GPUs, and look at the computational graph a deep-learning library builds from a single
+# line of code. The last section shows how to use the rest of the course.
+#
+# **You will learn**
+# - the difference between supervised, unsupervised and reinforcement learning, with a working example of each
+# - the milestones from the 1943 artificial neuron to today's deep networks, and the two "AI winters" between them
+# - why a matrix multiply is the workload of deep learning, what it costs ($\approx 2n^3$ operations) and why GPUs win at it
+# - what a computational graph is, by tracing $f(XW + b)$ with the backend
+# - how the course runs: profiles, Colab, offline workshops, the runner
+#
+# **Prerequisites:** Python and a little NumPy. No machine learning yet.
+#
+# **Time:** smoke about 10 s · cpu about 10 s (2-core CPU) · gpu about 15 s
+
+# %%
+# Bootstrap: install the course's helper package `course_utils` when it is missing
+# (Google Colab, a fresh kernel). Where it is installed already, this does nothing.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("course_utils") is None:
+    REPO = os.environ.get("COURSE_REPO", "https://github.com/open-dl-course/deep-learning-course")
+    REF = os.environ.get("COURSE_REF", "v0.2.0")  # the release this notebook belongs to
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}@{REF}"],
+                   check=True)
+
+# %% tags=["parameters"]
+PROFILE = "auto"  # "auto", "smoke", "cpu" or "gpu"
+SEED = 42
+EPSILON = 0.1  # how often the bandit agent explores (section 1.3)
+
+# %%
+import time
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import adjusted_rand_score
+
+import course_utils as cu
+
+run = cu.setup(PROFILE, seed=SEED)
+
+# %% [markdown]
+# ## 1. Three ways to learn
+#
+# A learning algorithm improves at a task through experience. What that *experience*
+# looks like splits machine learning into three families:
+#
+# | family | the data | it learns | examples |
+# |---|---|---|---|
+# | **supervised** | inputs $x$ **with** the right answers $y$ | a function $\hat y = f(x)$ that predicts $y$ | spam filters, image classifiers, translation |
+# | **unsupervised** | inputs $x$ only | structure in $x$: groups, directions, a density | customer segments, compression, anomaly detection |
+# | **reinforcement** | no answers, only a **reward** after acting | a policy: which action to take | games, robots, recommendation |
+#
+# Deep learning is a *toolbox* that serves all three: the networks of notebooks 02–05
+# are supervised, the GANs of notebook 06 learn without labels, and AlphaGo combined
+# deep networks with reinforcement learning. Here is one tiny, real example of each.
+#
+# ### 1.1 Supervised: a digit classifier
+#
+# scikit-learn ships 1,797 handwritten digits, 8×8 pixels each, with their labels. We
+# show a classifier three quarters of them *with* their labels and test it on the
+# quarter it has never seen. Logistic regression is the simplest classifier; notebook
+# 01 shows it is a single "sigmoid neuron".
+
+# %%
+digits = cu.data.load_digits(seed=SEED)
+x_train = digits.x_train.reshape(len(digits.x_train), -1)  # 8×8 image → 64 numbers
+x_test = digits.x_test.reshape(len(digits.x_test), -1)
+
+clf = LogisticRegression(max_iter=2000)
+clf.fit(x_train, digits.y_train)  # learn from (input, right answer) pairs
+pred = clf.predict(x_test)
+accuracy = float(np.mean(pred == digits.y_test))
+run.expect("supervised_test_accuracy", accuracy, at_least=0.93,
+           hint="logistic regression reaches about 0.96 on the digits; check the data and the fit.")
+print(f"trained on {len(x_train)} labelled digits; {accuracy:.1%} right on {len(x_test)} unseen ones")
+
+# %%
+fig = cu.plots.image_grid(digits.x_test[:16], labels=digits.y_test[:16], predictions=pred[:16],
+                          ncols=8, title="Supervised: predictions on unseen digits (wrong ones in red, true label in brackets)")
+plt.show()
+
+# %% [markdown]
+# **Takeaway:** with labelled examples the model learns the mapping from input to answer,
+# and we can *measure* how well it generalises on examples it has not seen.
+#
+# ### 1.2 Unsupervised: finding groups without labels
+#
+# Now throw the labels away. *k-means* looks for $k$ cluster centres $\mu_j$ that make
+# every point close to its nearest centre, minimising
+# $\sum_i \min_j \lVert x_i - \mu_j \rVert^2$. *PCA* finds the two directions along which
+# the 64-pixel images vary most, so we can look at them as points on a page. Neither
+# ever sees a label; we use the labels only afterwards, to *score* the grouping with the
+# adjusted Rand index (1 = the clusters are exactly the digits, 0 = no better than chance).
+
+# %%
+x_all = np.concatenate([x_train, x_test])
+y_all = np.concatenate([digits.y_train, digits.y_test])  # used only for scoring below
+
+kmeans = KMeans(n_clusters=10, n_init=4, random_state=SEED).fit(x_all)
+xy = PCA(n_components=2, random_state=SEED).fit_transform(x_all)
+ari = adjusted_rand_score(y_all, kmeans.labels_)
+run.expect("unsupervised_adjusted_rand", ari, at_least=0.5,
+           hint="k-means on the digits agrees with the true digits at about 0.67 ARI.")
+print(f"k-means grouped {len(x_all)} digits into 10 clusters without labels; "
+      f"agreement with the true digits (ARI): {ari:.2f}")
+
+# %%
+fig, ax = plt.subplots(figsize=(6.5, 4.5))
+points = ax.scatter(xy[:, 0], xy[:, 1], c=kmeans.labels_, cmap="tab10", s=8)
+ax.set(xlabel="first principal component", ylabel="second principal component",
+       title="Unsupervised: 1,797 digits, coloured by k-means cluster")
+fig.colorbar(points, ax=ax, label="cluster", ticks=range(10))
+plt.show()
+centres = kmeans.cluster_centers_.reshape(10, 8, 8)
+fig = cu.plots.image_grid(centres, labels=[f"cluster {j}" for j in range(10)], ncols=10, size=1.2,
+                          title="The 10 cluster centres: the 'average digit' k-means found in each group")
+plt.show()
+
+# %% [markdown]
+# **Takeaway:** without a single label, the algorithm rediscovers most of the digits as
+# groups (the centres look like digits), but it cannot *name* them, and some digits that
+# are written in two styles get split or merged.
+#
+# ### 1.3 Reinforcement: a multi-armed bandit
+#
+# A gambler faces five slot machines ("one-armed bandits"). Machine $a$ pays 1 with an
+# unknown probability $p_a$, else 0. Nobody tells the agent which machine is best; it
+# only sees the reward of the arm it pulls. It keeps an estimate $Q_a$ of every arm's
+# average reward, updated after each pull as a running mean:
+#
+# $$Q_a \leftarrow Q_a + \frac{1}{N_a}\,(r - Q_a)$$
+#
+# and chooses with the **ε-greedy** rule: with probability $\varepsilon$ *explore*
+# (a random arm), otherwise *exploit* (the arm with the largest $Q_a$). We run many
+# independent agents side by side (one row each) to see the average behaviour.
+
+# %%
+P_WIN = np.array([0.25, 0.45, 0.70, 0.55, 0.35])  # hidden from the agent
+STEPS = run.pick(smoke=300, cpu=2000, gpu=2000)
+AGENTS = run.pick(smoke=200, cpu=1000, gpu=1000)
+
+
+def play_bandit(epsilon, steps=STEPS, agents=AGENTS, seed=SEED):
+    """ε-greedy agents on the bandit P_WIN; returns the estimates Q and the history."""
+    rng = np.random.default_rng(seed)
+    k, rows = len(P_WIN), np.arange(agents)
+    Q, N = np.zeros((agents, k)), np.zeros((agents, k))
+    rewards, chose_best = np.zeros((steps, agents)), np.zeros((steps, agents))
+    for t in range(steps):
+        greedy = np.argmax(Q + 1e-9 * rng.random(Q.shape), axis=1)  # ties broken at random
+        explore = rng.random(agents) < epsilon
+        arm = np.where(explore, rng.integers(k, size=agents), greedy)
+        r = (rng.random(agents) < P_WIN[arm]).astype(float)  # the only feedback: a reward
+        N[rows, arm] += 1
+        Q[rows, arm] += (r - Q[rows, arm]) / N[rows, arm]  # running mean
+        rewards[t], chose_best[t] = r, arm == np.argmax(P_WIN)
+    return Q, rewards, chose_best
+
+
+results = {eps: play_bandit(eps) for eps in (0.0, 0.01, EPSILON)}
+print(f"{AGENTS} agents × {STEPS} pulls for each ε in {list(results)}")
+
+# %%
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8))
+window = max(1, STEPS // 50)
+smooth = np.ones(window) / window
+for eps, (_Q, rewards, chose_best) in results.items():
+    label = "greedy (ε = 0)" if eps == 0 else f"ε = {eps}"
+    ax1.plot(np.convolve(rewards.mean(axis=1), smooth, mode="valid"), label=label)
+    ax2.plot(100 * np.convolve(chose_best.mean(axis=1), smooth, mode="valid"), label=label)
+ax1.axhline(P_WIN.max(), color="0.4", ls=":", label="best arm (0.70)")
+ax1.axhline(P_WIN.mean(), color="0.6", ls="--", label="random arm (0.46)")
+ax1.set(xlabel="pull", ylabel="average reward", title="Learning curve: reward per pull", ylim=(0.3, 0.75))
+ax2.set(xlabel="pull", ylabel="% of agents pulling the best arm", title="Finding the best arm", ylim=(0, 100))
+ax1.legend(fontsize=8, loc="lower right", ncol=2)
+ax2.legend(fontsize=8, loc="upper left")
+plt.show()
+
+# %%
+Q, rewards, chose_best = results[EPSILON]
+found_best = float(np.mean(np.argmax(Q, axis=1) == np.argmax(P_WIN)))
+late_reward = float(rewards[-STEPS // 10:].mean())
+print("true win probabilities:        ", P_WIN)
+print("one agent's learned estimates Q:", Q[0].round(2))
+print(f"greedy (ε = 0) agents that found the best arm: {np.mean(np.argmax(results[0.0][0], 1) == np.argmax(P_WIN)):.0%}")
+run.expect("bandit_agents_finding_best_arm", found_best, at_least=run.pick(smoke=0.7, cpu=0.95, gpu=0.95),
+           hint="with ε = 0.1 almost every agent should learn that arm 2 is best.")
+run.expect("bandit_late_reward", late_reward, at_least=run.pick(smoke=0.58, cpu=0.62, gpu=0.62),
+           hint="a random arm pays 0.46 on average, the best 0.70; ε-greedy should be close to the best.")
+print(f"ε = {EPSILON}: {found_best:.0%} of the agents learned that arm {np.argmax(P_WIN)} is best; "
+      f"reward per pull over the last 10% of pulls: {late_reward:.3f} (best possible 0.70)")
+
+# %% [markdown]
+# **Takeaway:** the agent learns from rewards alone, and must balance *exploring* (to
+# find out) with *exploiting* (to earn). Pure greed often locks onto the first arm that
+# happened to pay; a little exploration finds the best arm. This trade-off is at the
+# heart of reinforcement learning.
+
+# %% [markdown]
+# ## 2. A short history, 1943 to today
+#
+# Neural networks are older than most people think. Their history runs in waves: bursts
+# of excitement, then "AI winters" when promises outran results and funding dried up.
+# Red events are the ones this course rebuilds, tagged with the notebook that does it.
+
+# %%
+EVENTS = [
+    (1943, "McCulloch & Pitts: the artificial neuron"),
+    (1957, "Rosenblatt: the perceptron", "01"),
+    (1960, "Kelley: gradients through layered\nsystems (a root of backprop)"),
+    (1965, "Ivakhnenko & Lapa: the first\ntrained deep networks"),
+    (1969, "Minsky & Papert: 'Perceptrons' (XOR)"),
+    (1980, "Fukushima: the Neocognitron", "03"),
+    (1986, "Rumelhart, Hinton & Williams:\nbackpropagation popularised", "02"),
+    (1989, "LeCun: a CNN reads zip codes"),
+    (1997, "Hochreiter & Schmidhuber: LSTM", "05"),
+    (1997.3, "IBM Deep Blue beats Kasparov"),
+    (2012, "AlexNet wins ImageNet,\ntrained on two GPUs"),
+    (2014, "Goodfellow et al.: GANs", "06"),
+    (2014.3, "Simonyan & Zisserman: VGG16", "04"),
+    (2016, "AlphaGo beats Lee Sedol"),
+    (2017, "Transformers: attention is all you need"),
+    (2022, "ChatGPT: large language models for everyone"),
+]
+AI_WINTERS = [(1974, 1980, "AI winter"), (1987, 1993, "AI winter")]
+fig = cu.plots.timeline(EVENTS, spans=AI_WINTERS, title="Milestones of neural networks and AI")
+plt.show()
+
+# %% [markdown]
+# The ideas (neurons, the perceptron, layered gradients, convolution, LSTMs) were mostly
+# in place by 1997. What changed around **2012** was data (ImageNet's 1.2 million
+# labelled images) and compute: AlexNet trained on two gaming GPUs. That is the next section.
+#
+# **Takeaway:** deep learning is eighty years of ideas that became practical once data
+# and parallel hardware caught up.
+
+# %% [markdown]
+# ## 3. Why GPUs?
+#
+# A dense layer computes $XW + b$: a matrix product. Multiplying an $n\times k$ matrix by a
+# $k\times m$ matrix gives $n\cdot m$ numbers, each a sum of $k$ products, so it costs about
+# $2nkm$ floating-point operations (FLOPs), **$2n^3$ for two $n\times n$ matrices**. Training
+# a network is mostly a long series of such products, and every one of the $n^2$ output
+# entries can be computed independently. A CPU has a few fast cores; a GPU has thousands of
+# simpler ones built for exactly this kind of parallel arithmetic.
+#
+# We time the product for several sizes. The CPU is timed with NumPy (which always runs
+# on the CPU); when the Keras backend sees an accelerator, the same product runs there
+# through `keras.ops.matmul`. Each timing is the best of a few repeats after a warm-up run
+# (on a busy or shared machine single timings jump around; the best one is the most honest),
+# and reading one number of the result back makes sure the accelerator has finished.
+
+# %%
+SIZES = run.pick(smoke=[128, 256, 512], cpu=[128, 256, 512, 1024, 2048], gpu=[256, 512, 1024, 2048, 4096])
+REPEATS = run.pick(smoke=3, cpu=5, gpu=5)
+
+
+def best_time(fn, *args, repeats=REPEATS, min_seconds=0.2):
+    """The fastest call of fn(*args) in seconds: one warm-up call, then at least `repeats`
+    calls, and more (up to 100) until `min_seconds` have been measured."""
+    fn(*args)
+    times = []
+    while len(times) < repeats or (sum(times) < min_seconds and len(times) < 100):
+        start = time.perf_counter()
+        fn(*args)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def matmul_on_accelerator(a, b):
+    # Reading one entry back waits until the accelerator has finished the whole product.
+    return keras.ops.convert_to_numpy(keras.ops.matmul(a, b)[0, 0])
+
+
+rng = np.random.default_rng(SEED)
+seconds = {"CPU (NumPy)": {}}
+if run.accelerator:
+    seconds[f"accelerator ({run.device})"] = {}
+for n in SIZES:
+    A = rng.standard_normal((n, n), dtype=np.float32)
+    B = rng.standard_normal((n, n), dtype=np.float32)
+    seconds["CPU (NumPy)"][n] = best_time(np.matmul, A, B)
+    if run.accelerator:  # tensors made by keras.ops live on the accelerator
+        A_dev, B_dev = keras.ops.convert_to_tensor(A), keras.ops.convert_to_tensor(B)
+        seconds[f"accelerator ({run.device})"][n] = best_time(matmul_on_accelerator, A_dev, B_dev)
+    print(f"n = {n:5d}: {2 * n**3 / 1e9:7.3f} GFLOP, " + ", ".join(
+        f"{dev} {s[n] * 1e3:8.2f} ms = {2 * n**3 / s[n] / 1e9:7.1f} GFLOP/s" for dev, s in seconds.items()))
+
+# %%
+n = SIZES[-1]
+cpu_gflops = 2 * n**3 / seconds["CPU (NumPy)"][n] / 1e9
+run.record("cpu_matmul_gflops", cpu_gflops, note=f"n = {n}, float32, NumPy on the CPU")
+if run.accelerator:
+    dev = f"accelerator ({run.device})"
+    ratio = seconds["CPU (NumPy)"][n] / seconds[dev][n]
+    run.record("accelerator_speedup", ratio, note=f"CPU time / accelerator time at n = {n}")
+    print(f"At n = {n} the accelerator takes {1 / ratio:.3g}× the CPU's time: "
+          + (f"{ratio:.1f}× faster." if ratio >= 1 else "slower: too small a product to pay off."))
+else:
+    print(f"No accelerator (GPU/TPU) is visible to the {run.backend} backend on this machine, so only "
+          f"the CPU was timed: {cpu_gflops:.1f} GFLOP/s at n = {n} on {run.device}.\n"
+          "On Colab choose Runtime → Change runtime type → GPU and run again to see the ratio; "
+          "a T4 GPU reaches several thousand GFLOP/s on this product.")
+fig = cu.plots.matmul_scaling(seconds, title="Matrix multiply: time and throughput")
+plt.show()
+
+# %% [markdown]
+# Speed is worthless if the answer is wrong, so we check the float32 product against a
+# float64 reference, and count the operations the way the plot does.
+
+# %%
+C = A @ B  # the last (largest) matrices from the timing loop
+C_ref = A.astype(np.float64) @ B.astype(np.float64)
+rel_error = float(np.linalg.norm(C - C_ref) / np.linalg.norm(C_ref))
+run.record("matmul_flops_largest", 2 * n**3, note=f"2·n³ for n = {n}")
+run.expect("matmul_relative_error", rel_error, at_most=1e-5,
+           hint="float32 products agree with float64 to about 1e-7; a larger error means a wrong product.")
+print(f"n = {n}: {2 * n**3:,} floating-point operations; float32 vs float64 relative error {rel_error:.1e}")
+
+
+# %% [markdown]
+# **Takeaway:** the time grows as $n^3$ (the dotted line), so doubling a layer's width
+# makes its product eight times as expensive. Throughput (GFLOP/s) is what hardware sells,
+# and a GPU delivers one to two orders of magnitude more of it than a laptop CPU. (If one
+# size looks oddly slow, other programs were competing for the cores: the multi-threaded
+# products of the larger sizes suffer most. Run the timing cell again.)
+
+# %% [markdown]
+# ## 4. The computational graph of $f(XW + b)$
+#
+# A deep-learning library does not just *compute* $\sigma(XW + b)$; it can record the
+# computation as a **graph**: nodes are operations (matrix multiply, add, sigmoid), edges
+# carry tensors between them. With the graph in hand the backend can optimise it, run it
+# on a GPU, and, most importantly, walk it backwards to compute gradients automatically
+# (backpropagation, notebook 02).
+#
+# We write $f$ once with backend-neutral `keras.ops` and ask the backend to trace it.
+
+# %%
+def dense_layer(X, W, b):
+    return keras.ops.sigmoid(keras.ops.matmul(X, W) + b)
+
+
+X = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 0.0]], dtype="float32")  # 2 examples, 3 features
+W = np.full((3, 2), 0.1, dtype="float32")  # 3 inputs → 2 units
+b = np.array([0.0, -0.5], dtype="float32")
+print("f(XW + b) =\n", keras.ops.convert_to_numpy(dense_layer(X, W, b)).round(4))
+
+# %% [markdown]
+# Tracing is backend-specific. With the TensorFlow backend (the course default),
+# `tf.function` turns the Python function into a graph; `get_concrete_function` traces it
+# for inputs of a given shape (`None` = any batch size) and returns the graph.
+
+# %%
+if run.backend == "tensorflow":
+    import tensorflow as tf  # TensorFlow backend API: tracing a function into a graph
+
+    traced = tf.function(dense_layer).get_concrete_function(
+        tf.TensorSpec([None, 3], "float32", name="X"),
+        tf.TensorSpec([3, 2], "float32", name="W"),
+        tf.TensorSpec([2], "float32", name="b"))
+    ops = traced.graph.get_operations()
+    for op in ops:
+        print(f"{op.name:9s} {op.type:12s} inputs: {[t.name for t in op.inputs]!s:22s} "
+              f"output shape: {op.outputs[0].shape}")
+    edges = [(t.op.name, op.name) for op in ops for t in op.inputs]
+    labels = {op.name: (op.name if op.name == op.type else f"{op.name}\n{op.type}")
+              + f"\n{tuple(op.outputs[0].shape)}" for op in ops}
+    kinds = {op.name: "output" for op in ops if op.type == "Identity"}
+    fig = cu.plots.computational_graph(edges, labels=labels, kinds=kinds,
+                                       title="The graph TensorFlow traced for sigmoid(XW + b)")
+    plt.show()
+    traced_types = {op.type for op in ops}
+    run.expect("graph_has_matmul_add_sigmoid", len({"MatMul", "AddV2", "Sigmoid"} & traced_types),
+               at_least=3, hint="the traced graph should contain MatMul, AddV2 and Sigmoid.")
+    same = np.allclose(traced(X, W, b), dense_layer(X, W, b))
+    print("the graph computes the same numbers as the Python function:", same)
+else:
+    print(f"Graph tracing is shown with the TensorFlow backend; this kernel uses {run.backend}. "
+          "(JAX: jax.make_jaxpr(dense_layer)(X, W, b) prints the equivalent graph.)")
+
+# %% [markdown]
+# Read the figure left to right: the inputs `X`, `W`, `b` are *placeholders* (shapes known,
+# values supplied later), `MatMul` computes $XW$, `add` adds the bias (broadcast over the
+# batch), `Sigmoid` squashes, and `Identity` hands the result out. Every Keras model,
+# however deep, is a bigger graph of the same kind.
+#
+# The graph is also what makes *automatic differentiation* possible. Ask the backend for
+# the gradient of a loss with respect to $W$ and $b$, and it extends the graph with the
+# backward operations: `SigmoidGrad` for $\sigma'$, a second `MatMul` for $X^\top\delta$,
+# and a `Sum` over the batch for the bias. Notebook 02 derives these by hand.
+
+# %%
+if run.backend == "tensorflow":
+    @tf.function  # TensorFlow backend API: GradientTape records the forward pass for gradients
+    def loss_gradients(X, W, b):
+        with tf.GradientTape() as tape:
+            tape.watch([W, b])
+            loss = keras.ops.mean(dense_layer(X, W, b))
+        return tape.gradient(loss, [W, b])
+
+    grad_graph = loss_gradients.get_concrete_function(*traced.structured_input_signature[0]).graph
+    grad_types = [op.type for op in grad_graph.get_operations()]
+    print(f"forward graph: {len(ops)} operations; forward + gradients: {len(grad_types)} operations")
+    print("backward operations it added include:",
+          sorted({t for t in grad_types if t in ("SigmoidGrad", "Sum", "Tile", "RealDiv")}),
+          f"and {grad_types.count('MatMul') - 1} more MatMul")
+
+# %% [markdown]
+# **Takeaway:** a network is a graph of simple tensor operations; the backend traces it
+# once, then runs it fast on any device and differentiates it for us.
+
+# %% [markdown]
+# ## 5. How to use this course
+#
+# **Run it anywhere.** Every notebook starts with the same *bootstrap* cell (it installs
+# the helper package `course_utils` on Colab or in a fresh kernel, and does nothing
+# otherwise) and a *parameters* cell. Click the "Open in Colab" badge at the top to run a
+# notebook in the browser; on Colab, pick a GPU runtime for the `gpu` profile.
+#
+# **Profiles** decide how much work a notebook does. `PROFILE = "auto"` picks `gpu` when
+# the backend sees an accelerator and `cpu` otherwise; the environment variable
+# `COURSE_PROFILE` overrides it.
+#
+# | profile | when | budget |
+# |---|---|---|
+# | `smoke` | tests and CI (`make test`) | under a minute a notebook, offline, tiny subsets, still learns |
+# | `cpu` | a laptop without a GPU | a few minutes a notebook, results worth looking at |
+# | `gpu` | an accelerator (Colab, a workstation) | full data and the best results |
+#
+# In code, every budget is a `run.pick(...)`, so you can see what each profile does:
+
+# %%
+for name, meaning in cu.runtime.PROFILES.items():
+    print(f"{name:6s} {meaning}")
+print(f"\nThis run: profile {run.profile!r}; the bandit above used "
+      f"{run.pick(smoke=300, cpu=2000, gpu=2000)} pulls "
+      f"(smoke 300 · cpu 2000 · gpu 2000) and the timing sizes {SIZES}.")
+
+# %% [markdown]
+# **Checked results.** Key numbers are checked with `run.expect(...)`: the ✓ lines above.
+# If a change stops a notebook from learning, the check fails with a hint instead of
+# quietly printing a bad number.
+#
+# **From a terminal** (in the repository):
+#
+# ```bash
+# make lab                                   # set up .venv once, open JupyterLab
+# make run                                   # run every notebook headless, write build/report.html
+# make test                                  # unit tests + every notebook in the smoke profile
+# python -m course_utils run notebooks/00_big_picture.ipynb --profile cpu   # one notebook
+# python -m course_utils doctor              # versions, backend, device, cached data, network
+# ```
+#
+# **Offline workshops.** Datasets and pretrained weights are downloaded once into the
+# Keras cache (`~/.keras`, or `$KERAS_HOME`) and checked by their SHA-256 hash. To prepare
+# machines without Wi-Fi, run `python -m course_utils prefetch --to DIR` once on a connected
+# machine, copy `DIR` to each laptop and set `KERAS_HOME=DIR`. Without a network or a cache,
+# every notebook still runs on a clearly announced stand-in.
+
+# %% [markdown]
+# ## Exercises
+#
+# Edit the cells, run them, and read what the self-check says. Each exercise runs as is
+# (it reports "Not attempted yet"); replace the starter to try it.
+#
+# **Exercise 1 · Which kind of learning?** Replace each `"?"` by `"supervised"`,
+# `"unsupervised"` or `"reinforcement"`.
+
+# %%
+for key, (description, _kind, _why) in cu.checks.LEARNING_SCENARIOS.items():
+    print(f"{key:13s} {description}")
+
+my_answers = {
+    "spam_filter": "?",
+    "news_topics": "?",
+    "robot_walk": "?",
+    "house_prices": "?",
+    "go_self_play": "?",
+    "odd_payments": "?",
+}
+cu.checks.learning_kinds(my_answers);
+
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# ```python
+# my_answers = {
+#     "spam_filter": "supervised",      # every e-mail comes with its label
+#     "news_topics": "unsupervised",    # no topic labels: find the groups
+#     "robot_walk": "reinforcement",    # only a reward for what its actions achieve
+#     "house_prices": "supervised",     # past sales are inputs with known answers
+#     "go_self_play": "reinforcement",  # the only signal is winning or losing
+#     "odd_payments": "unsupervised",   # no fraud labels: 'unusual' = far from the data
+# }
+# ```
+# </details>
+#
+# **Exercise 2 · One ε-greedy choice.** Write the decision rule of section 1.3 for one
+# agent: given its estimates `Q` (one number per arm), `epsilon` and a NumPy random
+# generator `rng`, return the index of the arm to pull. Explore with probability
+# `epsilon` (any arm, uniformly), exploit otherwise.
+
+# %%
+def choose_arm(Q, epsilon, rng):
+    # YOUR CODE HERE (replace the line below)
+    return None
+
+
+cu.checks.epsilon_greedy(choose_arm);
+
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# ```python
+# def choose_arm(Q, epsilon, rng):
+#     if rng.random() < epsilon:          # explore: any arm, the best one included
+#         return int(rng.integers(len(Q)))
+#     return int(np.argmax(Q))            # exploit: the best estimate so far
+# ```
+# </details>
+#
+# **Exercise 3 · Count the work.** Return the number of floating-point operations of the
+# product of an $(n\times k)$ matrix with a $(k\times m)$ matrix. Then use it: how many
+# seconds would your CPU need for one $4096\times4096$ product at the GFLOP/s measured above?
+
+# %%
+def matmul_flops(n, k, m):
+    # YOUR CODE HERE (replace the line below)
+    return None
+
+
+if cu.checks.matmul_flops(matmul_flops):
+    print(f"estimated CPU time for n = 4096: {matmul_flops(4096, 4096, 4096) / (cpu_gflops * 1e9):.1f} s")
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# ```python
+# def matmul_flops(n, k, m):
+#     return 2 * n * k * m    # n·m outputs, each k multiplications and (k − 1) additions
+# ```
+#
+# $2\cdot4096^3 \approx 137$ GFLOP, so at 50 GFLOP/s about 3 s on the CPU, and a few
+# milliseconds on a modern GPU.
+# </details>
+#
+# **Exercise 4 (open) · Explore more or less.** Set `EPSILON = 0.3` in the parameters cell
+# and re-run section 1.3. Which curve ends higher, and why does more exploration find the
+# best arm more often yet earn less in the end?
+#
+# <details><summary>Solution</summary>
+#
+# With ε = 0.3 nearly every agent identifies the best arm, but it keeps spending 30% of
+# its pulls on random arms (worth 0.46 on average), so its late reward settles near
+# $0.7\cdot0.70 + 0.3\cdot0.46 \approx 0.63$, below the ≈ 0.67 of ε = 0.1. Exploration
+# buys knowledge and costs reward; good agents explore less once they know enough.
+# </details>
+
+# %% [markdown]
+# ## Summary
+#
+# - **Supervised** learning fits inputs to known answers (digits: about 96% test accuracy);
+#   **unsupervised** learning finds structure without answers (k-means rediscovers the
+#   digits); **reinforcement** learning improves actions from rewards (ε-greedy finds the
+#   best slot machine by balancing exploration and exploitation).
+# - Neural networks date back to 1943; after two AI winters, data and GPUs made deep
+#   learning take off in 2012.
+# - A dense layer is a matrix product costing about $2n^3$ operations; GPUs win because
+#   those operations are independent and run in parallel.
+# - The backend traces code such as $\sigma(XW + b)$ into a computational graph of tensor
+#   operations, which it can run on any device and differentiate automatically.
+# - Profiles (`smoke`, `cpu`, `gpu`) set every notebook's budget; `run.expect` checks
+#   that the results are real.
+#
+# **Next:** [01 · The perceptron](01_perceptron.ipynb): build Rosenblatt's 1957 learning
+# machine from scratch and watch its decision boundary move.

@@ -1,0 +1,530 @@
+# %% [markdown]
+# # 01 · The perceptron
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/open-dl-course/deep-learning-course/blob/main/notebooks/01_perceptron.ipynb)
+#
+# Every deep network is built from one small part: a unit that takes a weighted sum of
+# its inputs and passes it through an *activation function*. In 1957 Frank Rosenblatt
+# built such a unit, the **perceptron**, and gave it a rule to learn its weights from
+# examples. This notebook builds it from scratch in NumPy on real flower measurements,
+# watches its decision boundary move as it learns, swaps its hard step for a smooth
+# sigmoid (which turns it into logistic regression, trained here with Keras), and
+# introduces the two ideas every later notebook rests on: a **cost function** and
+# **gradient descent**. It ends with XOR, the four-point problem that no single unit can
+# solve, which is why notebook 02 stacks them into layers.
+#
+# **You will learn**
+# - the perceptron $\hat y = \text{step}(w \cdot x + b)$ and its learning rule, written in ten lines of NumPy
+# - the activation functions step, sigmoid, tanh and ReLU, and their derivatives
+# - why a sigmoid perceptron *is* logistic regression: Keras and scikit-learn find the same boundary
+# - the cross-entropy cost and gradient descent, and what too small and too large learning rates do
+# - why one layer cannot learn XOR
+#
+# **Prerequisites:** notebook 00; NumPy arrays and a dot product; the idea of a derivative.
+#
+# **Time:** smoke about 10 s · cpu about 15 s · gpu about 15 s
+
+# %%
+# Bootstrap: install the course's helper package `course_utils` when it is missing
+# (Google Colab, a fresh kernel). Where it is installed already, this does nothing.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("course_utils") is None:
+    REPO = os.environ.get("COURSE_REPO", "https://github.com/open-dl-course/deep-learning-course")
+    REF = os.environ.get("COURSE_REF", "v0.2.0")  # the release this notebook belongs to
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}@{REF}"],
+                   check=True)
+
+# %% tags=["parameters"]
+PROFILE = "auto"  # "auto", "smoke", "cpu" or "gpu"
+SEED = 42
+PERCEPTRON_LR = 1.0  # the perceptron's step size (section 2)
+GD_LEARNING_RATES = [0.3, 8.0, 35.0]  # too small, good, too large (section 5)
+
+# %%
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import load_breast_cancer, load_iris
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+import course_utils as cu
+
+run = cu.setup(PROFILE, seed=SEED)
+
+# %% [markdown]
+# ## 1. A neuron that draws a line
+#
+# A perceptron with inputs $x = (x_1, \dots, x_d)$ computes a weighted sum and
+# thresholds it:
+#
+# $$\hat y = \text{step}(w \cdot x + b) = \begin{cases} 1 & \text{if } w_1 x_1 + \dots + w_d x_d + b \ge 0 \\ 0 & \text{otherwise.} \end{cases}$$
+#
+# The points where $w \cdot x + b = 0$ form a straight line in 2-D (a plane, a
+# hyperplane in more dimensions): the **decision boundary**. Everything on one side is
+# class 1, everything on the other class 0. So a perceptron can only solve problems where
+# such a line exists: **linearly separable** data.
+#
+# Our data: Fisher's iris flowers (1936), bundled with scikit-learn. We keep two species,
+# *setosa* and *versicolor*, and two measurements, sepal length and sepal width, and
+# standardize each to mean 0 and standard deviation 1.
+
+# %%
+iris = load_iris()
+keep = iris.target < 2                        # setosa (0) and versicolor (1)
+X_iris = iris.data[keep][:, :2]               # sepal length, sepal width (cm)
+y_iris = iris.target[keep]
+X_iris = (X_iris - X_iris.mean(0)) / X_iris.std(0)
+cu.data.announce("iris, setosa vs versicolor, sepal length and width",
+                 "scikit-learn load_iris (bundled; Fisher 1936)")
+IRIS_FEATURES = ("sepal length (standardized)", "sepal width (standardized)")
+print(f"{len(X_iris)} flowers: {np.bincount(y_iris)[0]} setosa, {np.bincount(y_iris)[1]} versicolor")
+
+# %% [markdown]
+# Is it really separable? A linear support-vector machine with a huge penalty on
+# mistakes (a "hard margin") finds a separating line whenever one exists:
+
+# %%
+svm = SVC(kernel="linear", C=1e6).fit(X_iris, y_iris)
+print(f"a hard-margin linear SVM classifies {svm.score(X_iris, y_iris):.0%} of the flowers correctly")
+
+
+# %% [markdown]
+# 100 %: a line exists, so the perceptron convergence theorem (Novikoff, 1962) promises
+# that the learning rule below will find one in a finite number of mistakes.
+
+# %% [markdown]
+# ## 2. The perceptron learning rule
+#
+# Rosenblatt's rule visits the examples one by one and learns **only from mistakes**:
+#
+# $$w \leftarrow w + \eta\,(y - \hat y)\,x, \qquad b \leftarrow b + \eta\,(y - \hat y).$$
+#
+# When the prediction is right, $y - \hat y = 0$ and nothing changes. When it missed a
+# 1, the weights move *towards* $x$ (so $w \cdot x$ grows); when it missed a 0, they
+# move away. $\eta$ is the learning rate. One pass over the data is an **epoch**.
+
+# %%
+def train_perceptron(X, y, lr=1.0, max_epochs=100, seed=0):
+    """The perceptron rule; returns the weights, mistakes per epoch, and (w, b) after every update."""
+    rng = np.random.default_rng(seed)
+    w, b = np.zeros(X.shape[1]), 0.0
+    mistakes, snapshots = [], []
+    for epoch in range(1, max_epochs + 1):
+        errors = 0
+        for i in rng.permutation(len(X)):          # a fresh random order every epoch
+            y_hat = 1 if X[i] @ w + b >= 0 else 0
+            if y_hat != y[i]:                       # learn from mistakes only
+                w = w + lr * (y[i] - y_hat) * X[i]
+                b = b + lr * (y[i] - y_hat)
+                errors += 1
+                snapshots.append((epoch, w.copy(), b))
+        mistakes.append(errors)
+        if errors == 0:                             # a whole epoch without a mistake: done
+            break
+    return w, b, mistakes, snapshots
+
+
+def perceptron_predict(X, w, b):
+    return (X @ w + b >= 0).astype(int)
+
+
+w, b, mistakes, snapshots = train_perceptron(X_iris, y_iris, lr=PERCEPTRON_LR, seed=SEED)
+train_acc = float(np.mean(perceptron_predict(X_iris, w, b) == y_iris))
+print(f"{len(snapshots)} updates in {len(mistakes)} epochs; mistakes per epoch: {mistakes}")
+print(f"w = {np.round(w, 3)}, b = {b:.3f}")
+run.expect("perceptron_train_accuracy", train_acc, at_least=1.0,
+           hint="the iris pair is separable, so the rule must reach 100 %");
+
+# %% [markdown]
+# Watch the line move. Each panel shows the boundary after one of the updates (shaded:
+# what the perceptron predicts; points: the true species). Early lines are crude; each
+# mistake nudges the line until no flower is on the wrong side.
+
+# %%
+shown = sorted({0, 1, 2, 4, len(snapshots) // 2, len(snapshots) - 1})
+fig, axes = plt.subplots(2, 3, figsize=(12, 7.5))
+for ax, k in zip(axes.flat, shown, strict=False):
+    epoch, w_k, b_k = snapshots[k]
+    acc_k = np.mean(perceptron_predict(X_iris, w_k, b_k) == y_iris)
+    cu.plots.decision_boundary(lambda P, w_k=w_k, b_k=b_k: perceptron_predict(P, w_k, b_k),
+                               X_iris, y_iris, ax=ax, feature_names=IRIS_FEATURES,
+                               title=f"update {k + 1} (epoch {epoch}): {acc_k:.0%} right")
+for ax in axes.flat[len(shown):]:
+    ax.axis("off")
+fig.suptitle("The perceptron's decision boundary as it learns (iris: 0 = setosa, 1 = versicolor)")
+plt.show()
+
+# %%
+fig, ax = plt.subplots(figsize=(5.5, 3.2))
+ax.bar(range(1, len(mistakes) + 1), mistakes, color="tab:blue")
+ax.set_xlabel("epoch")
+ax.set_ylabel("mistakes (= updates)")
+ax.set_title("Perceptron mistakes per epoch")
+ax.set_xticks(range(1, len(mistakes) + 1))
+plt.show()
+
+# %% [markdown]
+# **Takeaway:** on separable data the perceptron rule stops making mistakes after a few
+# epochs; the last epoch has zero mistakes, which is how we know it has converged. On data
+# that is *not* separable it never stops (section 6).
+
+# %% [markdown]
+# ## 3. Activation functions
+#
+# The step function gives the perceptron a hard yes/no, but its derivative is 0
+# everywhere (and undefined at 0). Gradient-based learning, the engine of every deep
+# network, needs activations with useful derivatives:
+#
+# | name | $f(z)$ | $f'(z)$ | range |
+# |---|---|---|---|
+# | step | $1$ if $z \ge 0$ else $0$ | $0$ (almost everywhere) | $\{0, 1\}$ |
+# | sigmoid | $\sigma(z) = \dfrac{1}{1 + e^{-z}}$ | $\sigma(z)\,(1 - \sigma(z))$ | $(0, 1)$ |
+# | tanh | $\tanh z$ | $1 - \tanh^2 z$ | $(-1, 1)$ |
+# | ReLU | $\max(0, z)$ | $1$ if $z > 0$ else $0$ | $[0, \infty)$ |
+
+# %%
+fig = cu.plots.activations(("step", "sigmoid", "tanh", "relu"), derivatives=True,
+                          z=np.linspace(-3, 3, 601))
+plt.show()
+
+# %% [markdown]
+# Read the dashed curves. The step's derivative is 0 everywhere except at $z = 0$, where
+# the jump makes it infinite (the spike): no gradient to follow. The sigmoid's slope is at most 0.25 and nearly 0 for large
+# $|z|$ (a *saturated* unit learns slowly; notebook 05 meets this as vanishing
+# gradients). tanh is a stretched, zero-centred sigmoid, $\tanh z = 2\sigma(2z) - 1$.
+# ReLU's slope is exactly 1 for every positive input, which is why it is the default in
+# hidden layers of deep networks (notebooks 02–06). The sigmoid stays the natural output
+# for a yes/no question, because its output reads as a probability.
+
+# %% [markdown]
+# ## 4. A sigmoid perceptron is logistic regression
+#
+# Replace the step by a sigmoid and the perceptron outputs a probability
+# $p = \sigma(w \cdot x + b)$ instead of a hard 0/1. That model has an older name:
+# **logistic regression**. In Keras it is one layer, `Dense(1, activation="sigmoid")`.
+#
+# A harder, real problem: the Wisconsin breast-cancer data (bundled with scikit-learn),
+# 569 tumours described by measurements of cell nuclei. We keep two, the mean radius and
+# the mean texture, so we can draw the boundary; the classes overlap, so no line is
+# perfect. We hold out a quarter of the tumours as a test set and standardize with the
+# training set's mean and spread.
+
+# %%
+cancer = load_breast_cancer()
+cols = [list(cancer.feature_names).index(n) for n in ("mean radius", "mean texture")]
+X_tr, X_te, y_tr, y_te = train_test_split(cancer.data[:, cols], cancer.target, test_size=0.25,
+                                          random_state=SEED, stratify=cancer.target)
+scaler = StandardScaler().fit(X_tr)
+X_tr = scaler.transform(X_tr).astype("float32")
+X_te = scaler.transform(X_te).astype("float32")
+cu.data.announce("breast cancer Wisconsin (diagnostic), mean radius and mean texture",
+                 "scikit-learn load_breast_cancer (bundled; UCI)")
+CANCER_FEATURES = ("mean radius (standardized)", "mean texture (standardized)")
+print(f"train {len(X_tr)}, test {len(X_te)}; classes: {cancer.target_names.tolist()} = 0, 1")
+
+# %% [markdown]
+# First scikit-learn's `LogisticRegression`, without regularization (`C=np.inf`), so
+# that it fits exactly the model Keras will train:
+
+# %%
+sk_model = LogisticRegression(C=np.inf).fit(X_tr, y_tr)
+print(f"scikit-learn: w = {np.round(sk_model.coef_[0], 3)}, b = {sk_model.intercept_[0]:.3f}, "
+      f"test accuracy {sk_model.score(X_te, y_te):.3f}")
+
+# %% [markdown]
+# Now the same model as a one-unit Keras network, trained by minimizing the binary
+# cross-entropy (section 5) with Adam, a refined gradient descent (notebook 02). The
+# learning rate decays to zero over training (a cosine schedule), so the weights settle
+# at the minimum instead of jittering around it.
+
+# %%
+EPOCHS = run.pick(smoke=15, cpu=30, gpu=30)
+BATCH = 16
+steps = EPOCHS * int(np.ceil(len(X_tr) / BATCH))
+keras_model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, activation="sigmoid")])
+keras_model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(0.2, steps)),
+                    loss="binary_crossentropy", metrics=["accuracy"])
+history = keras_model.fit(X_tr, y_tr, epochs=EPOCHS, batch_size=BATCH, validation_data=(X_te, y_te),
+                          verbose=run.verbose, callbacks=[cu.LivePlot(title="Keras logistic regression")])
+
+
+# %%
+def keras_proba(P):
+    return keras.ops.convert_to_numpy(keras_model(P.astype("float32")))[:, 0]
+
+
+w_keras, b_keras = (v.ravel() for v in keras_model.layers[-1].get_weights())
+print(f"Keras:        w = {np.round(w_keras, 3)}, b = {b_keras[0]:.3f}")
+print(f"scikit-learn: w = {np.round(sk_model.coef_[0], 3)}, b = {sk_model.intercept_[0]:.3f}")
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.3))
+cu.plots.decision_boundary(keras_proba, X_te, y_te, ax=axes[0], feature_names=CANCER_FEATURES,
+                           title="Keras Dense(1, sigmoid)")
+cu.plots.decision_boundary(lambda P: sk_model.predict_proba(P)[:, 1], X_te, y_te, ax=axes[1],
+                           feature_names=CANCER_FEATURES, title="scikit-learn LogisticRegression")
+fig.suptitle("Test tumours (0 = malignant, 1 = benign); shading = predicted P(benign), line = 0.5")
+plt.show()
+
+# %%
+keras_pred = (keras_proba(X_te) >= 0.5).astype(int)
+sk_pred = sk_model.predict(X_te)
+agreement = float(np.mean(keras_pred == sk_pred))
+print(f"Keras and scikit-learn agree on {agreement:.1%} of the {len(X_te)} test tumours")
+run.expect("keras_sklearn_agreement", agreement, at_least=0.99,
+           hint="the Keras model has not converged to the logistic-regression solution")
+run.expect("keras_logistic_test_accuracy", float(np.mean(keras_pred == y_te)), at_least=0.8);
+
+# %% [markdown]
+# **Takeaway:** the same weights, the same line, two libraries. A single sigmoid unit
+# trained on cross-entropy is logistic regression; a deep network is many of them
+# stacked.
+
+# %% [markdown]
+# ## 5. The cost function and gradient descent
+#
+# The perceptron rule only reacts to mistakes. Logistic regression instead minimizes one
+# number that measures how wrong the probabilities are over the whole training set, the
+# **binary cross-entropy** (or log loss):
+#
+# $$L(w, b) = -\frac{1}{n} \sum_{i=1}^{n} \Big[\, y_i \log p_i + (1 - y_i) \log (1 - p_i) \Big], \qquad p_i = \sigma(w \cdot x_i + b).$$
+#
+# A confident wrong answer ($p_i \to 0$ when $y_i = 1$) costs a lot; a confident right
+# one almost nothing. Thanks to $\sigma' = \sigma(1 - \sigma)$ its gradient is short:
+#
+# $$\nabla_w L = \frac{1}{n} \sum_i (p_i - y_i)\, x_i, \qquad \frac{\partial L}{\partial b} = \frac{1}{n} \sum_i (p_i - y_i).$$
+#
+# **Gradient descent** walks downhill: $w \leftarrow w - \eta\, \nabla_w L$. The
+# learning rate $\eta$ is the size of each step. To see the landscape we hold the bias
+# at scikit-learn's best value and draw the loss over the two weights.
+
+# %%
+b_star = float(sk_model.intercept_[0])
+
+
+def cross_entropy(w1, w2):
+    """Mean cross-entropy over the training set; w1 and w2 may be grids of weights."""
+    z = np.multiply.outer(w1, X_tr[:, 0]) + np.multiply.outer(w2, X_tr[:, 1]) + b_star
+    return np.mean(np.logaddexp(0, z) - y_tr * z, axis=-1)   # = -[y log p + (1-y) log(1-p)]
+
+
+def gradient_descent(lr, steps=30, start=(0.0, 0.0)):
+    w = np.array(start, dtype="float64")
+    path = [w.copy()]
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(X_tr @ w + b_star)))
+        w = w - lr * X_tr.T @ (p - y_tr) / len(y_tr)       # one step downhill
+        path.append(w.copy())
+    return np.array(path)
+
+
+best_loss = float(cross_entropy(*sk_model.coef_[0]))
+paths = {f"η = {lr:g}": gradient_descent(lr) for lr in GD_LEARNING_RATES}
+for label, path in paths.items():
+    print(f"{label:>9}: loss {cross_entropy(*path[0]):.3f} → {cross_entropy(*path[-1]):.4f} "
+          f"after {len(path) - 1} steps (minimum {best_loss:.4f})")
+
+# %%
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6), gridspec_kw={"width_ratios": [1.25, 1]})
+cu.plots.loss_surface(cross_entropy, paths, xlim=(-9, 3), ylim=(-5, 3), ax=ax1,
+                      title="Cross-entropy over two weights (b fixed)")
+ax1.plot(*sk_model.coef_[0], "w*", ms=14, label="minimum")
+for label, path in paths.items():
+    ax2.plot(cross_entropy(path[:, 0], path[:, 1]), "o-", ms=3, label=label)
+ax2.axhline(best_loss, color="k", ls=":", label="minimum")
+ax2.set_yscale("log")
+ax2.set_xlabel("gradient-descent step")
+ax2.set_ylabel("cross-entropy")
+ax2.set_title("Loss per step")
+ax2.legend(fontsize=8)
+plt.show()
+
+# %%
+good = paths[f"η = {GD_LEARNING_RATES[1]:g}"]
+gap = float(cross_entropy(*good[-1]) / best_loss - 1)
+run.expect("gd_good_lr_relative_loss_gap", gap, at_most=0.01,
+           hint="the 'good' learning rate should reach the minimum within 1 % in 30 steps");
+
+# %% [markdown]
+# Three behaviours, one rule:
+# - **too small** ($\eta$ = 0.3): every step is safe but tiny; after 30 steps it is far from the minimum;
+# - **good** ($\eta$ = 8): big steps while the slope is steep, and it settles at the minimum (white star);
+# - **too large** ($\eta$ = 35): the first step overshoots far past the minimum (off the window; the path
+#   is clipped at its edge) and the loss goes *up*. It struggles back, but near the minimum every step
+#   jumps across the steep walls of the valley, so it cannot settle and the loss climbs again.
+#
+# The long, flat valley is typical: the loss changes fast across it and slowly along it,
+# so no single learning rate is ideal everywhere. Momentum and Adam (notebook 02) adapt
+# the step for exactly this reason.
+
+# %% [markdown]
+# ## 6. XOR: the limit of one layer
+#
+# XOR ("exclusive or") is 1 when exactly one of its two inputs is 1. Four points, two
+# classes on opposite corners of a square. The perceptron rule never stops making
+# mistakes on it:
+
+# %%
+X_xor, y_xor = cu.checks.XOR_X, cu.checks.XOR_Y
+_, _, xor_mistakes, _ = train_perceptron(X_xor, y_xor, max_epochs=20, seed=SEED)
+print(f"perceptron on XOR, mistakes per epoch: {xor_mistakes}")
+
+# %% [markdown]
+# Could a cleverer rule do better? A single unit's decision is always a line, whatever
+# rule trains it, so we can search the lines directly: many random $(w_1, w_2, b)$,
+# keeping the best accuracy on the four points.
+
+# %%
+N_LINES = run.pick(smoke=20_000, cpu=200_000, gpu=200_000)
+W = np.random.default_rng(SEED).normal(size=(N_LINES, 3))           # w1, w2, b for each line
+pred = (X_xor @ W[:, :2].T + W[:, 2] >= 0).astype(int)               # (4 points, N_LINES)
+acc = (pred == y_xor[:, None]).mean(axis=0)
+best = int(np.argmax(acc))
+values, counts = np.unique(acc, return_counts=True)
+print(f"best of {N_LINES:,} random lines: {acc[best]:.0%} of XOR right")
+print("lines per accuracy:", dict(zip(values.tolist(), counts.tolist(), strict=True)))
+run.expect("xor_best_single_layer_accuracy", float(acc[best]), at_most=0.75,
+           hint="no line separates XOR; 3 of 4 is the best a single unit can do");
+
+# %%
+w_best, b_best = W[best, :2], W[best, 2]
+fig = cu.plots.decision_boundary(lambda P: perceptron_predict(P, w_best, b_best), X_xor, y_xor,
+                                 title=f"The best line gets {acc[best]:.0%} of XOR right")
+plt.show()
+
+
+# %% [markdown]
+# It is not bad luck. Suppose a line did separate XOR. Then $(0,0) \mapsto 0$ needs
+# $b < 0$; $(0,1)$ and $(1,0) \mapsto 1$ need $w_2 + b \ge 0$ and $w_1 + b \ge 0$; adding
+# those two gives $w_1 + w_2 + b \ge -b > 0$, so $(1,1)$ would be 1 too, but XOR says 0.
+# Minsky and Papert's 1969 book made this limit famous and helped bring on the first
+# "AI winter". The way out is to stack units: a hidden layer can build new features in
+# which XOR *is* separable (exercise 4 finds one by hand; notebook 02 lets the network
+# learn them).
+
+# %% [markdown]
+# ## Exercises
+#
+# Each exercise cell runs as it is and says "Not attempted yet"; replace the marked line,
+# run the cell again, and the check tells you what is right or exactly what is wrong.
+
+# %% [markdown]
+# **1. The perceptron update.** Write one step of the learning rule: given weights `w`,
+# bias `b`, one example `x` with label `y` (0 or 1) and learning rate `lr`, return the
+# new `(w, b)`.
+
+# %%
+def perceptron_update(w, b, x, y, lr):
+    # YOUR CODE HERE (replace the line below)
+    return None
+
+
+cu.checks.perceptron_update(perceptron_update);
+
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# ```python
+# def perceptron_update(w, b, x, y, lr):
+#     y_hat = 1 if x @ w + b >= 0 else 0
+#     return w + lr * (y - y_hat) * x, b + lr * (y - y_hat)
+# ```
+# </details>
+
+# %% [markdown]
+# **2. The sigmoid's derivative.** Return $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$
+# elementwise for a NumPy array `z`. (Why is it at most 0.25?)
+
+# %%
+def sigmoid_derivative(z):
+    # YOUR CODE HERE (replace the line below)
+    return None
+
+
+cu.checks.sigmoid_derivative(sigmoid_derivative);
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# ```python
+# def sigmoid_derivative(z):
+#     s = 1 / (1 + np.exp(-z))
+#     return s * (1 - s)
+# ```
+# $s(1 - s)$ is largest when $s = 0.5$, i.e. at $z = 0$: $0.5 \cdot 0.5 = 0.25$.
+# </details>
+
+# %% [markdown]
+# **3. Pick a learning rate.** Choose `LEARNING_RATE` so that 30 steps of
+# `gradient_descent` from section 5 bring the cross-entropy within 1 % of its minimum
+# *without the loss ever going up*. Try a few values; the check says whether yours is too
+# small or too large.
+
+# %%
+LEARNING_RATE = None  # YOUR CHOICE HERE, e.g. 1.0
+
+
+def loss_per_step(lr):
+    path = gradient_descent(lr, steps=30)
+    return cross_entropy(path[:, 0], path[:, 1])
+
+
+cu.checks.converging_learning_rate(LEARNING_RATE, loss_per_step, best_loss);
+
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# Any value from about 3 to 25 works here, for example `LEARNING_RATE = 8.0`. Below that
+# the loss is still falling after 30 steps; far above it the first step overshoots and
+# the loss rises. The largest safe rate depends on the curvature of the loss, which is
+# why learning rates are tuned per problem (or adapted, as Adam does).
+# </details>
+
+# %% [markdown]
+# **4. Make XOR separable.** Write `xor_feature(X)` that returns one new number per row
+# of the XOR inputs `X` (shape (4, 2)); the check appends it as a third input and trains a
+# perceptron. Find a feature that makes XOR linearly separable.
+
+# %%
+def xor_feature(X):
+    # YOUR CODE HERE (replace the line below)
+    return None
+
+
+cu.checks.xor_feature(xor_feature);
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# ```python
+# def xor_feature(X):
+#     return X[:, 0] * X[:, 1]     # 1 only at (1, 1)
+# ```
+# With $x_3 = x_1 x_2$ the plane $x_1 + x_2 - 2x_3 = 0.5$ separates the classes. A sum
+# such as $x_1 + x_2$ does not help: it is a linear combination of the inputs, so the
+# points still lie on a plane where no line separates them. A hidden layer learns
+# non-linear features like $x_1 x_2$ by itself, which is the subject of notebook 02.
+# </details>
+
+# %% [markdown]
+# ## Summary
+#
+# - A perceptron computes $\text{step}(w \cdot x + b)$: a straight decision boundary.
+# - Its learning rule $w \leftarrow w + \eta (y - \hat y) x$ learns only from mistakes and reaches
+#   100 % on linearly separable data (iris setosa vs versicolor, here in a few epochs).
+# - Activation functions: step (no useful gradient), sigmoid and tanh (saturate), ReLU (slope 1 for $z > 0$).
+# - With a sigmoid, the perceptron is logistic regression: Keras' `Dense(1, activation="sigmoid")` and
+#   scikit-learn's `LogisticRegression` found the same boundary on the breast-cancer data.
+# - Training minimizes a cost function, the cross-entropy, by gradient descent; the learning rate decides
+#   between crawling, converging and overshooting.
+# - One unit draws one line, and no line solves XOR: the best is 3 of 4 points.
+#
+# **Next:** [02 · Multilayer networks](02_multilayer_networks.ipynb): stack units into
+# layers, train them with backpropagation, and solve XOR and handwritten digits.

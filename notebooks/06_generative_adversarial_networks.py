@@ -1,0 +1,683 @@
+# %% [markdown]
+# # 06 · Generative adversarial networks
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/open-dl-course/deep-learning-course/blob/main/notebooks/06_generative_adversarial_networks.ipynb)
+#
+# Every network so far *recognised* things. Here two networks learn to *make* them: a generator
+# turns random noise into handwritten digits, and a discriminator tries to tell its fakes from real
+# digits. Each improves by beating the other. We train a DCGAN with the training step written out,
+# then measure what it draws instead of squinting at it, walk through its latent space, and finish
+# with a conditional GAN that draws the digit it is asked for.
+#
+# **You will learn**
+# - the adversarial game of Goodfellow et al. (2014): its minimax objective and how it is trained
+# - a DCGAN (Radford et al. 2015) with a custom `train_step`, and how to watch it learn
+# - to score generated images with a separately trained classifier: recognisability and diversity
+# - latent-space interpolation and arithmetic, and a conditional GAN
+# - the two classic failures, mode collapse and a discriminator that wins too fast, and their signs
+#
+# **Prerequisites:** 02 · Multilayer networks (training with Keras), 03 · Convolutional networks
+# (convolutions, strides).
+#
+# **Time:** smoke about 35 s · cpu about 2 min on the 8×8 digits (2-core CPU; about 5 min with MNIST) · gpu a few minutes
+
+# %%
+# Bootstrap: install the course's helper package `course_utils` when it is missing
+# (Google Colab, a fresh kernel). Where it is installed already, this does nothing.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("course_utils") is None:
+    REPO = os.environ.get("COURSE_REPO", "https://github.com/open-dl-course/deep-learning-course")
+    REF = os.environ.get("COURSE_REF", "v0.2.0")  # the release this notebook belongs to
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPO}@{REF}"],
+                   check=True)
+
+# %% tags=["parameters"]
+PROFILE = "auto"  # "auto", "smoke", "cpu" or "gpu"
+SEED = 42
+LATENT_DIM = 32  # length of the noise vector z the generator starts from
+BATCH_SIZE = 64
+ROUND_STEPS = 200  # training steps per progress line ("round")
+N_SAMPLES = 1000  # generated samples scored by the judge
+
+# %%
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf  # only for tf.GradientTape in the training step (TensorFlow backend)
+from keras import layers, ops
+
+import course_utils as cu
+from course_utils import scores
+
+run = cu.setup(PROFILE, seed=SEED)
+
+# %% [markdown]
+# ## 1. The idea: a forger and a detective
+#
+# A **generator** $G$ maps a random vector $z$ (here `LATENT_DIM` numbers from a normal
+# distribution) to an image. A **discriminator** $D$ looks at an image and outputs the probability
+# that it is real. They play a game (Goodfellow et al., 2014):
+#
+# $$\min_G \max_D \; \mathbb{E}_{x\sim\text{data}}\big[\log D(x)\big] + \mathbb{E}_{z\sim\mathcal N(0, I)}\big[\log\big(1 - D(G(z))\big)\big]$$
+#
+# In words: $D$ wants to say "real" to real images and "fake" to generated ones; $G$ wants $D$ to
+# be wrong about its fakes. Both are ordinary neural networks trained by backpropagation, taking
+# turns: one step for $D$ on a batch of real and fake images, one step for $G$ through $D$ (whose
+# weights stay fixed during $G$'s step). Nobody ever tells $G$ what a digit looks like: all it
+# gets is the gradient of $D$'s opinion. At the game's equilibrium $G$ draws from the data
+# distribution and $D$ can only guess, $D(x) = \tfrac12$ everywhere.
+#
+# In practice $G$ minimises $-\log D(G(z))$ instead of $\log(1 - D(G(z)))$ (the *non-saturating*
+# loss, suggested in the same paper): the same fixed point, but strong gradients early on, when
+# $D$ easily spots fakes.
+
+# %% [markdown]
+# ## 2. Data
+#
+# MNIST (28×28, 60,000 training digits) when it is cached or can be downloaded; otherwise
+# scikit-learn's bundled 8×8 digits, and the line below says which. The smoke profile always uses
+# the small digits, so that a test run takes seconds. Everything below adapts to the image size.
+
+# %%
+ds = cu.data.load_digits() if run.profile == "smoke" else cu.data.load_mnist()
+x_train, y_train = ds.x_train[..., None], ds.y_train  # (n, h, w, 1), pixels in [0, 1]
+x_test, y_test = ds.x_test[..., None], ds.y_test
+SIZE = x_train.shape[1]
+assert SIZE % 4 == 0, "the generator upsamples twice by 2, so the image side must divide by 4"
+print(f"{len(x_train):,} training images of {SIZE}×{SIZE}, {len(x_test):,} test images")
+fig = cu.plots.image_grid(x_train[:16], labels=y_train[:16], ncols=16, size=0.7,
+                          title="Real training digits")
+
+# %% [markdown]
+# The budgets: how many training steps each network gets in this profile. 28×28 MNIST costs
+# about ten times more per step than the 8×8 digits, so it gets fewer steps on a CPU.
+
+# %%
+small = SIZE <= 16
+GAN_STEPS = (run.pick(smoke=400, cpu=8000, gpu=10000) if small
+             else run.pick(smoke=400, cpu=1200, gpu=10000))
+CGAN_STEPS = (run.pick(smoke=400, cpu=1600, gpu=3000) if small
+              else run.pick(smoke=400, cpu=400, gpu=3000))
+JUDGE_STEPS = run.pick(smoke=400, cpu=1200, gpu=2000) if small else run.pick(smoke=400, cpu=600, gpu=2000)
+WIDTH = 32  # filters in the generator's last hidden layer (try 64 on a GPU)
+print(f"DCGAN: {GAN_STEPS:,} steps · conditional GAN: {CGAN_STEPS:,} steps · judge: {JUDGE_STEPS:,} steps")
+
+
+# %% [markdown]
+# ## 3. A judge that can say "I don't know"
+#
+# To measure a generator we need a referee that is *not* part of the game: a digit classifier
+# trained on the real data. It will tell us which digit each generated image shows and how sure
+# it is. One catch: a plain classifier is confidently wrong about smudges, because softmax has
+# to spread probability 1 over the ten digits whatever it sees. So we also show it *junk*
+# (pixel-shuffled digits, blends of two digits, noise, flat grey) with the target "every digit
+# equally likely", a trick known as outlier exposure (Hendrycks et al., 2019). Now a confident
+# answer means the image really looks like a digit.
+#
+#
+# Training budgets here are counted in steps, not epochs, so that the 1,797 small digits and
+# the 60,000 MNIST digits cost the same: `Rounds` serves random batches, grouped into rounds of
+# `ROUND_STEPS` steps (one Keras "epoch", one progress line).
+
+# %%
+class Rounds(keras.utils.PyDataset):
+    """Random batches of `arrays` (images, or images and labels), `steps` per round."""
+
+    def __init__(self, *arrays, batch_size, steps, seed):
+        super().__init__()
+        self.arrays, self.batch_size, self.steps = arrays, batch_size, steps
+        self.rng = np.random.default_rng(seed)
+
+    def __len__(self):
+        return self.steps
+
+    def __getitem__(self, index):
+        idx = self.rng.integers(0, len(self.arrays[0]), self.batch_size)
+        return tuple(a[idx] for a in self.arrays) if len(self.arrays) > 1 else self.arrays[0][idx]
+
+
+# %%
+junk = scores.junk_images(x_train, n=len(x_train) * 3 // 10, seed=SEED, labels=y_train)
+x_judge = np.concatenate([x_train, junk])
+y_judge = np.concatenate([keras.utils.to_categorical(y_train, 10), np.full((len(junk), 10), 0.1)])
+
+judge = keras.Sequential([
+    keras.Input((SIZE, SIZE, 1)),
+    layers.Conv2D(32, 3, padding="same", activation="relu"),
+    layers.Conv2D(64, 3, strides=2, padding="same", activation="relu"),
+    layers.MaxPooling2D(1 if small else 2),
+    layers.Flatten(),
+    layers.Dropout(0.3),
+    layers.Dense(10, activation="softmax"),
+], name="judge")
+judge.compile(optimizer="adam", loss="categorical_crossentropy", steps_per_execution=10)
+judge.fit(Rounds(x_judge, y_judge, batch_size=64, steps=ROUND_STEPS, seed=SEED),
+          epochs=JUDGE_STEPS // ROUND_STEPS, verbose=0)  # quiet: a measuring tool, checked below
+judge_accuracy = float((judge.predict(x_test, verbose=0).argmax(axis=1) == y_test).mean())
+run.expect("judge_test_accuracy", judge_accuracy, at_least=run.pick(smoke=0.85, cpu=0.95, gpu=0.97))
+print(f"The judge reads {judge_accuracy:.1%} of the real test digits correctly.")
+
+# %% [markdown]
+# The judge's two scores (from `course_utils.scores`) for a set of images:
+#
+# * **recognisability**: its mean top-class confidence, from 0.1 (no idea) to 1 (certain);
+# * **coverage**: how its predicted classes spread over the ten digits: how many are present,
+#   the largest share (10 % when even), and a *diversity* from 0 (one class) to 1 (all equally);
+# * the **inception score** (Salimans et al. 2016, with our judge in place of the Inception
+#   network): $\exp\big(\mathbb{E}_x\,\mathrm{KL}(p(y\mid x)\,\|\,p(y))\big)$, high only when
+#   each image is confidently one digit *and* the digits are varied: from 1 to 10.
+#
+# Real test digits set the bar; junk shows the floor.
+
+# %%
+real_scores = scores.score_images(judge, x_test)
+junk_scores = scores.score_images(judge, scores.junk_images(x_test, n=500, seed=SEED + 1))
+scores.scores_table({"real test digits": real_scores, "junk": junk_scores})
+
+
+# %% [markdown]
+# The judge is sure about real digits and unsure about junk: its confidence is a usable measure.
+
+# %% [markdown]
+# ## 4. A DCGAN: generator and discriminator
+#
+# Radford et al. (2015) found a recipe that makes convolutional GANs train reliably: the
+# generator upsamples with **transposed convolutions** (stride 2 doubles the image side), batch
+# normalisation in the generator, LeakyReLU in the discriminator, strided convolutions instead of
+# pooling, `tanh` on the generator's output and Adam with $\beta_1 = 0.5$. Both builders take an
+# optional number of classes, used by the conditional GAN in section 8.
+
+# %%
+def make_generator(n_classes=0):
+    z = keras.Input((LATENT_DIM,), name="z")
+    inputs, h = [z], z
+    if n_classes:  # conditional GAN (section 8): the wanted digit, one-hot, joins the noise
+        label = keras.Input((n_classes,), name="label")
+        inputs, h = [z, label], layers.Concatenate()([z, label])
+    s = SIZE // 4
+    h = layers.Dense(s * s * 2 * WIDTH, use_bias=False)(h)
+    h = layers.Reshape((s, s, 2 * WIDTH))(h)
+    h = layers.LeakyReLU(0.2)(layers.BatchNormalization()(h))
+    h = layers.Conv2DTranspose(WIDTH, 4, strides=2, padding="same", use_bias=False)(h)  # 2s × 2s
+    h = layers.LeakyReLU(0.2)(layers.BatchNormalization()(h))
+    image = layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh")(h)  # 4s × 4s
+    return keras.Model(inputs if n_classes else z, image, name="generator")
+
+
+def make_discriminator(n_classes=0):
+    image = keras.Input((SIZE, SIZE, 1), name="image")
+    h = image
+    h = layers.LeakyReLU(0.2)(layers.Conv2D(WIDTH, 4, strides=2, padding="same")(h))
+    h = layers.LeakyReLU(0.2)(layers.Conv2D(2 * WIDTH, 4, strides=2, padding="same")(h))
+    h = layers.Flatten()(h)
+    logit = layers.Dense(1)(h)  # a logit: the sigmoid lives in the loss
+    if n_classes:  # conditional GAN: "projection" (Miyato & Koyama 2018), features · class embedding
+        label = keras.Input((n_classes,), name="label")
+        inputs = [image, label]
+        class_embedding = layers.Dense(h.shape[-1], use_bias=False)(label)
+        logit = layers.Add()([logit, layers.Dot(axes=1)([h, class_embedding])])
+    return keras.Model(inputs if n_classes else image, logit, name="discriminator")
+
+
+generator, discriminator = make_generator(), make_discriminator()
+print(f"generator: {generator.count_params():,} parameters, "
+      f"{LATENT_DIM} numbers in → {generator.output_shape[1:]} image out")
+print(f"discriminator: {discriminator.count_params():,} parameters, image in → 1 logit out")
+
+
+# %% [markdown]
+# Before any training, the generator turns noise into faint, structureless smudges. We score them
+# now: this is the baseline the trained generator has to beat clearly.
+
+# %%
+def generate(gen, n, labels=None, seed=0):
+    """n images from `gen` in [0, 1]; with `labels`, ask a conditional generator for those digits."""
+    z = np.random.default_rng(seed).normal(size=(n, LATENT_DIM)).astype("float32")
+    inputs = z if labels is None else [z, keras.utils.to_categorical(labels, 10)]
+    return (gen.predict(inputs, batch_size=500, verbose=0) + 1) / 2  # tanh's [-1, 1] → [0, 1]
+
+
+untrained_scores = scores.score_images(judge, generate(generator, N_SAMPLES))
+print("untrained generator:", untrained_scores)
+
+# %% [markdown]
+# ## 5. The training step
+#
+# Keras's `fit` calls `train_step` once per batch; overriding it lets us write the GAN's two
+# alternating updates out in full. With logits $\ell$ and the sigmoid $\sigma$, binary
+# cross-entropy against target 1 is $-\log\sigma(\ell)$ and against 0 is $-\log(1-\sigma(\ell))$:
+#
+# * discriminator: $\;L_D = \text{BCE}(1, D(x)) + \text{BCE}(0, D(G(z)))$
+# * generator (non-saturating): $\;L_G = \text{BCE}(1, D(G(z)))$
+#
+# One common stabiliser: **one-sided label smoothing** (Salimans et al., 2016), real images get
+# target 0.9 instead of 1 so the discriminator does not become over-confident.
+#
+# The gradient computation is **backend-specific**: this version uses TensorFlow's
+# `tf.GradientTape`. On JAX or PyTorch only these lines change (see the keras.io DCGAN examples);
+# the models, losses and the rest stay the same.
+
+# %%
+bce = keras.losses.BinaryCrossentropy(from_logits=True)
+
+
+class GAN(keras.Model):
+    """A generator and a discriminator trained against each other by `fit`."""
+
+    def __init__(self, generator, discriminator, n_classes=0, real_target=0.9):
+        super().__init__()
+        self.generator, self.discriminator = generator, discriminator
+        self.n_classes, self.real_target = n_classes, real_target
+        self.noise = keras.random.SeedGenerator(SEED)
+        self.d_loss_mean = keras.metrics.Mean(name="d_loss")
+        self.g_loss_mean = keras.metrics.Mean(name="g_loss")
+
+    @property
+    def metrics(self):  # reset at each round (Keras epoch)
+        return [self.d_loss_mean, self.g_loss_mean]
+
+    def compile(self, d_optimizer, g_optimizer):
+        super().compile(steps_per_execution=10)  # run 10 steps per call: less Python overhead
+        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+
+    def with_label(self, x, labels):  # conditional GAN: every input is paired with its digit
+        return [x, ops.one_hot(labels, self.n_classes)] if self.n_classes else x
+
+    def train_step(self, data):
+        real, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
+        real = real * 2.0 - 1.0  # pixels [0, 1] → the generator's tanh range [-1, 1]
+        z = keras.random.normal((ops.shape(real)[0], LATENT_DIM), seed=self.noise)
+
+        # 1) the discriminator: real images → real_target, generated images → 0
+        with tf.GradientTape() as tape:  # TensorFlow-specific: records operations for gradients
+            fake = self.generator(self.with_label(z, labels), training=True)
+            real_logits = self.discriminator(self.with_label(real, labels), training=True)
+            fake_logits = self.discriminator(self.with_label(fake, labels), training=True)
+            d_loss = (bce(ops.full_like(real_logits, self.real_target), real_logits)
+                      + bce(ops.zeros_like(fake_logits), fake_logits))
+        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights, strict=True))
+
+        # 2) the generator: make the discriminator call fresh fakes real (only G's weights move)
+        z = keras.random.normal((ops.shape(real)[0], LATENT_DIM), seed=self.noise)
+        with tf.GradientTape() as tape:
+            fake_logits = self.discriminator(
+                self.with_label(self.generator(self.with_label(z, labels), training=True), labels),
+                training=True)
+            g_loss = bce(ops.ones_like(fake_logits), fake_logits)
+        grads = tape.gradient(g_loss, self.generator.trainable_weights)
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights, strict=True))
+
+        self.d_loss_mean.update_state(d_loss)
+        self.g_loss_mean.update_state(g_loss)
+        return {"d_loss": self.d_loss_mean.result(), "g_loss": self.g_loss_mean.result()}
+
+
+# %% [markdown]
+# A helper callback: `Snapshots` draws a **fixed** noise batch every few rounds, so the grids
+# show the same $z$ maturing, and has the judge score 1,000 fresh samples.
+
+# %%
+class Snapshots(keras.callbacks.Callback):
+    """Every `every` rounds: the fixed noise batch as images, and the judge's scores."""
+
+    def __init__(self, gen, every, fixed_z):
+        super().__init__()
+        self.gen, self.every, self.fixed_z = gen, every, fixed_z
+        self.grids, self.scores = {}, {}
+
+    def take(self, step):
+        self.grids[f"step {step:,}"] = (self.gen.predict(self.fixed_z, verbose=0) + 1) / 2
+        self.scores[step] = scores.score_images(judge, generate(self.gen, N_SAMPLES, seed=step))
+        print(f"step {step:>6,}: {self.scores[step]}")
+
+    def on_train_begin(self, logs=None):
+        self.take(0)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0:
+            self.take((epoch + 1) * ROUND_STEPS)
+
+
+# %% [markdown]
+# ## 6. Watching it learn
+#
+# Now the game. Each progress line is one round of `ROUND_STEPS` steps; every few rounds the
+# judge scores 1,000 fresh samples.
+
+# %%
+def decaying(lr):  # the learning rate glides down to a tenth: calmer, sharper samples at the end
+    return keras.optimizers.schedules.CosineDecay(lr, decay_steps=GAN_STEPS, alpha=0.1)
+
+
+ROUNDS = GAN_STEPS // ROUND_STEPS
+fixed_z = np.random.default_rng(SEED).normal(size=(16, LATENT_DIM)).astype("float32")
+snaps = Snapshots(generator, every=max(1, ROUNDS // 4), fixed_z=fixed_z)
+gan = GAN(generator, discriminator)
+gan.compile(d_optimizer=keras.optimizers.Adam(decaying(4e-4), beta_1=0.5),
+            g_optimizer=keras.optimizers.Adam(decaying(8e-4), beta_1=0.5))
+history = gan.fit(Rounds(x_train, batch_size=BATCH_SIZE, steps=ROUND_STEPS, seed=SEED),
+                  epochs=ROUNDS, callbacks=[snaps], verbose=run.verbose)
+
+# %% [markdown]
+# The outline's "50,000 rounds" slide, on our budget: the same 16 noise vectors at each
+# snapshot, from smudges to digits.
+
+# %%
+fig = cu.plots.snapshot_grids(snaps.grids, ncols=len(snaps.grids), size=2.0,
+                              title="The same noise batch over training")
+
+# %% [markdown]
+# The two losses on one figure. They do **not** go to zero as in supervised learning: each
+# network's loss is the other's success. A healthy run hovers near the equilibrium values,
+# $L_D \approx 2\ln 2 \approx 1.39$ (the discriminator guesses) and $L_G \approx \ln 2 \approx 0.69$.
+# A slow drift apart, as here, means the discriminator is gradually gaining the upper hand;
+# $L_D$ falling to 0 means it has won (section 10).
+
+# %%
+fig, (ax_loss, ax_score) = plt.subplots(1, 2, figsize=(11, 3.8))
+cu.plots.losses_together(history, ["d_loss", "g_loss"], steps_per_epoch=ROUND_STEPS, ax=ax_loss,
+                         reference={"2 ln 2": 2 * np.log(2), "ln 2": np.log(2)},
+                         title="Losses (mean per round)")
+steps = list(snaps.scores)
+ax_score.plot(steps, [snaps.scores[s].recognisability for s in steps], "o-", label="recognisability")
+ax_score.plot(steps, [snaps.scores[s].diversity for s in steps], "s-", label="diversity")
+ax_score.axhline(real_scores.recognisability, ls=":", color="gray", label="real digits")
+ax_score.set(xlabel="training step", ylabel="score", ylim=(0, 1.05), title="The judge's scores")
+ax_score.legend(fontsize=8, loc="lower right")
+plt.show()
+
+# %% [markdown]
+# The losses say the game is balanced; only the judge's scores say the pictures got better.
+
+# %% [markdown]
+# ## 7. Measuring quality
+#
+# 1,000 samples from the trained generator, the untrained one, and real test digits, side by side.
+
+# %%
+samples = generate(generator, N_SAMPLES, seed=1)
+trained_scores = scores.score_images(judge, samples)
+scores.scores_table({"real test digits": real_scores, "untrained generator": untrained_scores,
+                     "trained generator": trained_scores})
+
+# %%
+probs = scores.predict_proba(judge, samples[:32])
+fig = cu.plots.image_grid(samples[:32], predictions=probs.argmax(axis=1), ncols=16, size=0.75,
+                          title="Generated digits with the judge's reading")
+print("samples per predicted digit:", dict(enumerate(trained_scores.counts.tolist())))
+
+# %% [markdown]
+# The checks: recognisable, every digit present with none dominating, and both clearly better
+# than the untrained generator (for diversity: the inception score, which counts only digits
+# the judge is sure about; the untrained generator's "classes" are guesses).
+
+# %%
+run.expect("recognisability", trained_scores.recognisability,
+           at_least=run.pick(smoke=0.35, cpu=0.80, gpu=0.80),
+           hint="the generator's samples are not digit-like: more steps, or check the learning rates")
+run.expect("classes_present", trained_scores.n_present, at_least=run.pick(smoke=3, cpu=10, gpu=10),
+           hint="some digits never appear: mode collapse (section 10)")
+run.expect("largest_class_share", trained_scores.max_fraction,
+           at_most=run.pick(smoke=0.9, cpu=0.25, gpu=0.25))
+run.expect("recognisability_gain_over_untrained",
+           trained_scores.recognisability - untrained_scores.recognisability,
+           at_least=run.pick(smoke=0.2, cpu=0.4, gpu=0.4))
+run.expect("inception_score_gain_over_untrained",
+           trained_scores.inception_score - untrained_scores.inception_score,
+           at_least=run.pick(smoke=0.5, cpu=4.0, gpu=4.0))
+print("all checks passed")
+
+# %% [markdown]
+# ## 8. Walking through the latent space
+#
+# **Interpolation.** Points between two noise vectors are also valid inputs. If the generator
+# learned a smooth map, the images between two digits morph gradually instead of jumping, a sign
+# that it did not just memorise training images.
+
+# %%
+z_pool = np.random.default_rng(SEED + 2).normal(size=(2000, LATENT_DIM)).astype("float32")
+pool_images = (generator.predict(z_pool, batch_size=500, verbose=0) + 1) / 2
+pool_probs = scores.predict_proba(judge, pool_images)
+pool_digit, pool_conf = pool_probs.argmax(axis=1), pool_probs.max(axis=1)
+
+
+def confident(digit):
+    """Indices of pool samples the judge reads as `digit` with confidence > 0.8, most sure first."""
+    idx = np.flatnonzero((pool_digit == digit) & (pool_conf > 0.8))
+    return idx[np.argsort(-pool_conf[idx])]
+
+
+start, end = confident(1)[:1], confident(7 if len(confident(7)) else 0)[:1]
+if len(start) and len(end):
+    t = np.linspace(0, 1, 10)[:, None]
+    path = (1 - t) * z_pool[start] + t * z_pool[end]  # straight line from z_start to z_end
+    strip = (generator.predict(path, verbose=0) + 1) / 2
+    fig = cu.plots.image_grid(strip, labels=[f"t={v:.1f}" for v in t[:, 0]], ncols=10, size=0.9,
+                              title="Interpolating in latent space")
+else:
+    print("The generator did not draw a confident 1 or 7 yet (more training steps will).")
+
+# %% [markdown]
+# **Arithmetic.** The outline's slide: "man with glasses − man without glasses + woman = woman with
+# glasses" (Radford et al. 2015). On digits the easiest attribute to see is **stroke weight**. For
+# each digit we average the noise vectors of its boldest and its thinnest samples (by how much
+# ink the image has); their difference, averaged over the digits, is a "bold" direction.
+# Then: thin digit + bold direction = bold digit?
+
+# %%
+ink = pool_images.mean(axis=(1, 2, 3))
+directions = []
+for digit in range(10):
+    idx = np.flatnonzero((pool_digit == digit) & (pool_conf > 0.6))
+    if len(idx) >= 10:
+        by_ink = idx[np.argsort(ink[idx])]
+        k = max(3, len(idx) // 5)
+        directions.append(z_pool[by_ink[-k:]].mean(axis=0) - z_pool[by_ink[:k]].mean(axis=0))
+thin = [confident(d)[np.argmin(ink[confident(d)])] for d in range(10) if len(confident(d))][:8]
+if directions and thin:
+    bold = np.mean(directions, axis=0)
+    before = pool_images[thin]
+    after = (generator.predict(z_pool[thin] + bold, verbose=0) + 1) / 2
+    fig = cu.plots.image_grid(np.concatenate([before, after]), ncols=len(thin), size=0.9,
+                              labels=["thin"] * len(thin) + ["+ bold"] * len(thin),
+                              title="Latent arithmetic: z + (bold − thin)")
+    same_digit = scores.agreement(scores.predict_proba(judge, after), pool_digit[thin])
+    run.record("ink_increase_from_bold_vector", after.mean() / before.mean(), note="× after / before")
+    run.record("digits_kept_after_bold_vector", same_digit, note="the judge still reads the same digit")
+    plt.show()
+else:
+    print("Too few confident samples for the arithmetic yet (more training steps will do).")
+
+# %% [markdown]
+# Adding one vector thickens every digit while mostly keeping its identity: the generator's
+# latent space has directions that mean something.
+
+# %% [markdown]
+# ## 9. A conditional GAN: draw the digit I ask for
+#
+# Feed the wanted digit, one-hot, to **both** networks (Mirza & Osindero, 2014): the generator
+# gets noise *and* a label; the discriminator judges whether an image is a real example *of that
+# label*. A generator that draws a nice 3 when asked for a 7 is caught. This is the seed of the
+# outline's text-to-image examples, where the label becomes a sentence embedding (StackGAN, and
+# today's diffusion models). The same `GAN` class does it, with `n_classes=10`.
+
+# %%
+c_generator, c_discriminator = make_generator(n_classes=10), make_discriminator(n_classes=10)
+requested = np.arange(N_SAMPLES) % 10
+untrained_agreement = scores.agreement(
+    scores.predict_proba(judge, generate(c_generator, N_SAMPLES, labels=requested)), requested)
+cgan = GAN(c_generator, c_discriminator, n_classes=10)
+cgan.compile(d_optimizer=keras.optimizers.Adam(4e-4, beta_1=0.5),
+             g_optimizer=keras.optimizers.Adam(8e-4, beta_1=0.5))
+c_history = cgan.fit(Rounds(x_train, y_train, batch_size=BATCH_SIZE, steps=ROUND_STEPS, seed=SEED),
+                     epochs=CGAN_STEPS // ROUND_STEPS, verbose=run.verbose)
+
+# %%
+c_samples = generate(c_generator, N_SAMPLES, labels=requested, seed=3)
+c_probs = scores.predict_proba(judge, c_samples)
+agreement = scores.agreement(c_probs, requested)
+print(f"the judge reads the requested digit in {agreement:.1%} of {N_SAMPLES:,} samples "
+      f"(untrained: {untrained_agreement:.1%}); recognisability {scores.recognisability(c_probs):.3f}")
+run.expect("cgan_agreement", agreement, at_least=run.pick(smoke=0.5, cpu=0.80, gpu=0.80),
+           hint="the conditional generator ignores its label: more steps, or check the label inputs")
+fig = cu.plots.snapshot_grids({f"asked for {d}": c_samples[requested == d][:9] for d in range(10)},
+                              ncols=10, size=1.3, title="The conditional generator, on request")
+
+# %% [markdown]
+# ## 10. When GANs fail
+#
+# GANs are famous for failing quietly. Two classic failures, and what to watch for.
+#
+# **A discriminator that wins too fast.** If $D$ learns much faster than $G$, it separates real
+# from fake perfectly, $D(G(z)) \to 0$, and $G$ learns slowly, if at all. In the losses: $L_D$
+# sits near 0 and $L_G$ stays far above $\ln 2$. Below we give the discriminator a learning rate
+# ten times larger and the generator one ten times smaller, for a short run.
+
+# %%
+FAIL_STEPS = run.pick(smoke=200, cpu=600 if small else 200, gpu=1000)
+weak_g = make_generator()
+unfair = GAN(weak_g, make_discriminator(), real_target=1.0)
+unfair.compile(d_optimizer=keras.optimizers.Adam(4e-3, beta_1=0.5),
+               g_optimizer=keras.optimizers.Adam(8e-5, beta_1=0.5))
+unfair_history = unfair.fit(Rounds(x_train, batch_size=BATCH_SIZE, steps=ROUND_STEPS, seed=SEED),
+                            epochs=max(1, FAIL_STEPS // ROUND_STEPS), verbose=run.verbose)
+unfair_scores = scores.score_images(judge, generate(weak_g, N_SAMPLES))
+fig = cu.plots.losses_together(unfair_history, ["d_loss", "g_loss"], steps_per_epoch=ROUND_STEPS,
+                               reference={"2 ln 2": 2 * np.log(2), "ln 2": np.log(2)},
+                               title="Discriminator too strong: D's loss near 0, G's far above ln 2")
+print("generator after the unfair game:", unfair_scores)
+
+# %% [markdown]
+# **Mode collapse.** The generator finds a few outputs that fool the current discriminator and
+# maps *every* $z$ to them; the discriminator catches up, the generator hops to another few, and so
+# on. Signs: the fixed-noise grid shows near-identical images; $L_G$ drops suddenly while $L_D$
+# oscillates; the judge's **coverage** collapses. Our run above did not collapse, so to see what
+# the scores would say we *simulate* it: noise drawn from a tiny neighbourhood of one $z$.
+
+# %%
+z_one = np.random.default_rng(5).normal(size=(1, LATENT_DIM))
+z_collapsed = (z_one + 0.05 * np.random.default_rng(6).normal(size=(N_SAMPLES, LATENT_DIM)))
+collapsed = (generator.predict(z_collapsed.astype("float32"), batch_size=500, verbose=0) + 1) / 2
+collapsed_scores = scores.score_images(judge, collapsed)
+scores.scores_table({"trained generator": trained_scores, "simulated collapse": collapsed_scores})
+
+
+# %% [markdown]
+# A collapsed generator can score *high* on recognisability (its one digit looks fine) while
+# coverage gives it away: that is why we check both. Remedies tried over the years: minibatch
+# discrimination and feature matching (Salimans et al. 2016), the Wasserstein loss with a
+# gradient penalty (Arjovsky et al. 2017; Gulrajani et al. 2017), spectral normalisation
+# (Miyato et al. 2018), and conditioning on labels as in section 9.
+
+# %% [markdown]
+# ## Exercises
+#
+# **Exercise 1: the discriminator's loss.** Write `discriminator_loss(real_logits, fake_logits)`:
+# binary cross-entropy of the real logits against target 1 plus that of the fake logits against
+# target 0, from logits, each averaged over the batch (no label smoothing here).
+
+# %%
+def discriminator_loss(real_logits, fake_logits):
+    # YOUR CODE HERE (replace the line below)
+    return None
+
+
+cu.checks.discriminator_loss(discriminator_loss)
+
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# ```python
+# def discriminator_loss(real_logits, fake_logits):
+#     bce = keras.losses.BinaryCrossentropy(from_logits=True)
+#     return (bce(ops.ones_like(real_logits), real_logits)
+#             + bce(ops.zeros_like(fake_logits), fake_logits))
+# ```
+# With plain ops: `ops.mean(ops.softplus(-real_logits)) + ops.mean(ops.softplus(fake_logits))`,
+# because $-\log\sigma(\ell) = \text{softplus}(-\ell)$ and $-\log(1-\sigma(\ell)) = \text{softplus}(\ell)$.
+# </details>
+
+# %% [markdown]
+# **Exercise 2: the generator's loss.** Write the *non-saturating* `generator_loss(fake_logits)`.
+# The check tells you if you wrote the saturating minimax form instead; section 1 says why that
+# one trains badly.
+
+# %%
+def generator_loss(fake_logits):
+    # YOUR CODE HERE (replace the line below)
+    return None
+
+
+cu.checks.generator_loss(generator_loss)
+
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# ```python
+# def generator_loss(fake_logits):
+#     bce = keras.losses.BinaryCrossentropy(from_logits=True)
+#     return bce(ops.ones_like(fake_logits), fake_logits)   # = mean(softplus(-fake_logits))
+# ```
+# The saturating form, `-ops.mean(ops.softplus(fake_logits))` (minimising $\log(1 - D(G(z)))$),
+# has a vanishing gradient exactly when $D$ rejects the fakes confidently, early in training.
+# </details>
+
+# %% [markdown]
+# **Exercise 3: spherical interpolation.** A noise vector with 32 normal entries has length about
+# $\sqrt{32}$; the midpoint of a straight line between two of them is shorter (about
+# $\sqrt{16}$), a region the generator rarely saw. *Slerp* (White, 2016) walks along the great
+# circle instead. Write `slerp(z0, z1, steps)` returning `steps` rows from `z0` to `z1`:
+# $\frac{\sin((1-t)\omega)}{\sin\omega} z_0 + \frac{\sin(t\omega)}{\sin\omega} z_1$ with $\omega$
+# the angle between them. Then draw the strip with it and compare with section 8.
+
+# %%
+def slerp(z0, z1, steps):
+    # YOUR CODE HERE (replace the line below)
+    return None
+
+
+if cu.checks.slerp(slerp) and len(start) and len(end):
+    strip = (generator.predict(slerp(z_pool[start[0]], z_pool[end[0]], 10), verbose=0) + 1) / 2
+    fig = cu.plots.image_grid(strip, ncols=10, size=0.9, title="Spherical interpolation")
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# ```python
+# def slerp(z0, z1, steps):
+#     cos = np.dot(z0 / np.linalg.norm(z0), z1 / np.linalg.norm(z1))
+#     omega = np.arccos(np.clip(cos, -1.0, 1.0))
+#     t = np.linspace(0.0, 1.0, steps)[:, None]
+#     return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
+# ```
+# </details>
+#
+# **Going further (no check):** make mode collapse happen for real: train with `BATCH_SIZE = 8`,
+# no label smoothing (`real_target=1.0`) and a generator learning rate of `2e-3`, and watch the
+# judge's coverage in the progress lines.
+
+# %% [markdown]
+# ## Summary
+#
+# - A GAN is two networks in a game: the discriminator learns to tell real from fake, the
+#   generator learns from the discriminator's gradients to fool it. The losses hover near
+#   $2\ln 2$ and $\ln 2$ when the game is balanced; they do not tell you the quality.
+# - A DCGAN upsamples noise with transposed convolutions; the two alternating updates are a few
+#   lines in a custom `train_step`.
+# - Measure, don't eyeball: a separately trained classifier that can say "I don't know" scores
+#   recognisability and coverage; compare with real images and an untrained generator.
+# - The latent space is smooth (interpolations morph) and has meaningful directions (arithmetic).
+# - Conditioning both networks on a label gives control over what is drawn: the first step
+#   towards text-to-image models.
+# - Watch for a discriminator that wins too fast (its loss sinks to 0) and for mode collapse
+#   (coverage drops).
+#
+# **Next:** this is the last notebook of the course. Go back to the course map in the README,
+# or try the "going further" exercise on 28×28 MNIST with the `gpu` profile.
