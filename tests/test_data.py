@@ -224,12 +224,26 @@ def test_subset_and_bad_sizes():
         ds.subset(0)
 
 
-def test_mnist_falls_back_to_digits_and_says_why(tmp_path, monkeypatch, capsys):
+def test_mnist_falls_back_to_the_real_subset_and_says_why(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     monkeypatch.setenv("COURSE_OFFLINE", "1")
     ds = data.load_mnist(allow_download=True)
-    assert ds.name == "digits" and "instead of MNIST" in ds.source and "no network" in ds.source
-    assert "instead of MNIST" in capsys.readouterr().out
+    assert ds.name == "mnist-subset" and "not full MNIST" in ds.source and "no network" in ds.source
+    assert ds.x_train.shape == (4000, 28, 28) and ds.x_test.shape == (1000, 28, 28)
+    assert ds.x_train.dtype == np.float32 and 0.0 <= ds.x_train.min() and ds.x_train.max() == 1.0
+    assert np.bincount(ds.y_test).tolist() == [100] * 10   # stratified: 100 a class
+    assert "not full MNIST" in capsys.readouterr().out
+
+
+def test_mnist_subset_is_real_digits_not_noise():
+    """A nearest-centroid classifier fit on the train split reads the test split far above chance."""
+    ds = data.load_mnist_subset()
+    xtr, xte = ds.x_train.reshape(len(ds.x_train), -1), ds.x_test.reshape(len(ds.x_test), -1)
+    centroids = np.stack([xtr[ds.y_train == k].mean(0) for k in range(10)])
+    pred = np.argmin(((xte[:, None, :] - centroids[None]) ** 2).sum(-1), axis=1)
+    assert (pred == ds.y_test).mean() > 0.75   # noise or shuffled labels score about 0.1
+    with pytest.raises(ValueError, match="test_size"):
+        data.load_mnist_subset(test_size=0)
 
 
 def test_mnist_from_a_verified_cache(tmp_path, monkeypatch):
