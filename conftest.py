@@ -2,7 +2,9 @@
 
 Set before any kernel starts, so nbval's kernels inherit it. KERAS_HOME points
 at an empty folder, so a developer's own cache cannot make the tests pass
-where CI would not.
+where CI would not. COURSE_STRICT_WARNINGS turns a deprecation raised by the
+course's own code (a notebook cell, course_utils) into an error; library chatter
+stays hidden (see runtime.quiet).
 """
 
 import os
@@ -11,5 +13,6 @@ import tempfile
 os.environ["COURSE_PROFILE"] = "smoke"
 os.environ["COURSE_HEADLESS"] = "1"
 os.environ["COURSE_OFFLINE"] = "1"
+os.environ["COURSE_STRICT_WARNINGS"] = "1"   # the course's own deprecations are errors here
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ["KERAS_HOME"] = tempfile.mkdtemp(prefix="course-keras-home-")

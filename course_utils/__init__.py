@@ -14,7 +14,6 @@ import os as _os
 
 # Before anything imports TensorFlow: keep its C++ start-up logs out of the notebooks.
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-_os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # also silences its start-up notice
 
 from . import checks, data, plots, report, runtime, scores, series, shapes, text, weights  # noqa: E402
 from .callbacks import LivePlot  # noqa: E402

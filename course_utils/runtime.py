@@ -128,13 +128,25 @@ def set_plot_style() -> None:
     })
 
 
+STRICT_ENV = "COURSE_STRICT_WARNINGS"
+# Where the course's own code runs: the package, and notebook cells (they run as __main__).
+OWN_CODE = r"(course_utils|__main__)(\.|$)"
+
+
 def quiet() -> None:
-    """Keep library chatter (TF C++ logs, deprecation warnings) out of the notebook's outputs."""
+    """Keep library chatter out of the notebook's outputs, but not the course's own deprecations.
+
+    Deprecation and future warnings raised inside libraries (TensorFlow, JAX, …
+    warning about themselves) are hidden from learners. Those raised by the course's
+    own code (a notebook cell or ``course_utils`` calling a deprecated API) stay
+    visible, and with ``$COURSE_STRICT_WARNINGS=1`` (set by the tests, so CI) they
+    are errors: they are what predicts rot.
+    """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
-    warnings.filterwarnings("ignore", category=FutureWarning)
-    warnings.filterwarnings("ignore", message=".*input_shape.*input_dim.*")
-    warnings.filterwarnings("ignore", message=".*Do not pass an `input_shape`.*")
+    for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
+        warnings.filterwarnings("ignore", category=category)
+        action = "error" if os.environ.get(STRICT_ENV, "") not in ("", "0") else "default"
+        warnings.filterwarnings(action, category=category, module=OWN_CODE)
     try:
         import absl.logging
 
