@@ -411,30 +411,76 @@ def load_cifar10(allow_download: bool | None = None, standin_size: int = 12000,
 
 
 # ----------------------------------------------------------------------------- photos
+#: the scikit-image sample photos load_photo knows by name
+PHOTO_SAMPLES = ("astronaut", "camera", "cat", "chelsea", "coffee", "coins", "rocket")
+#: file signatures of the formats load_photo is meant for (imageio reads a few more)
+PHOTO_FORMATS = {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG", b"GIF87a": "GIF", b"GIF89a": "GIF",
+                 b"BM": "BMP", b"II*\x00": "TIFF", b"MM\x00*": "TIFF", b"RIFF": "WebP"}
+
+
+class PhotoError(ValueError):
+    """A file given to :func:`load_photo` that is not a readable image (names the file)."""
+
+
+def _not_a_photo(p: Path, reason: str) -> PhotoError:
+    return PhotoError(f"{p} is not an image load_photo can read: {reason}. Give a JPEG, PNG, GIF, "
+                      f"BMP, TIFF or WebP file, or one of the bundled photos: {', '.join(PHOTO_SAMPLES)}")
+
+
+def _read_photo_file(p: Path) -> np.ndarray:
+    import skimage.io
+
+    head = p.read_bytes()[:64]
+    if not head:
+        raise _not_a_photo(p, "the file is empty")
+    fmt = next((f for magic, f in PHOTO_FORMATS.items() if head.startswith(magic)), None)
+    try:
+        return np.asarray(skimage.io.imread(p))
+    except Exception as e:  # imageio/Pillow raise OSError, ValueError, SyntaxError... for bad files
+        detail = str(e).splitlines()[0] if str(e) else type(e).__name__
+        if fmt:
+            reason = f"its {fmt} data is truncated or damaged ({detail})"
+        elif b"\x00" not in head and _is_text(head):
+            reason = "it is a text file, not an image"
+        else:
+            reason = f"its contents are not in an image format ({detail})"
+        raise _not_a_photo(p, reason) from e
+
+
+def _is_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def load_photo(name_or_path: str = "chelsea", size: tuple[int, int] | None = None) -> np.ndarray:
     """A photo as uint8 RGB (H, W, 3): a scikit-image sample by name, or a file path.
 
     Grayscale images are repeated to three channels and an alpha channel is
     dropped (composited on white), so every photo has the same layout. A path
-    that does not exist raises ``FileNotFoundError`` naming it. ``size=(h, w)``
-    resizes with anti-aliasing. Taught with: 03 · CNNs ("Convolution as an
-    operation", "Predicting an outside photo"), 04 · Transfer learning.
+    that does not exist raises ``FileNotFoundError`` naming it; a file that is not
+    an image (text, empty, truncated) raises :class:`PhotoError` (a ``ValueError``)
+    naming it and what is accepted. ``size=(h, w)`` resizes with anti-aliasing.
+    Taught with: 03 · CNNs ("Convolution as an operation", "Predicting an outside
+    photo"), 04 · Transfer learning.
     """
     import skimage.data
-    import skimage.io
 
     if not isinstance(name_or_path, (str, os.PathLike)):
         raise TypeError(f"expected a photo name or a path, got {type(name_or_path).__name__}")
     name = str(name_or_path)
-    samples = {"chelsea", "coffee", "astronaut", "camera", "rocket", "coins", "cat"}
-    if name in samples:
+    if name in PHOTO_SAMPLES:
         img = getattr(skimage.data, name)()
     else:
         p = Path(name).expanduser()
         if not p.is_file():
             raise FileNotFoundError(f"no image at {p}; give a path to a JPEG/PNG file or one of "
-                                    f"the bundled photos: {', '.join(sorted(samples))}")
-        img = skimage.io.imread(p)
+                                    f"the bundled photos: {', '.join(PHOTO_SAMPLES)}")
+        img = _read_photo_file(p)
+        if img.ndim not in (2, 3) or img.size == 0:  # e.g. an animated GIF: (frames, H, W, 3)
+            raise _not_a_photo(p, f"it decodes to an array of shape {img.shape}, not one picture")
     img = to_rgb(img)
     if size is not None:
         img = resize(img, size)

@@ -103,3 +103,38 @@ def test_resize_values_and_errors():
     for bad in [(0, 5), (5,), (5, 5, 5), (-1, 3), 32, "32x32"]:
         with pytest.raises(ValueError, match="size"):
             data.resize(img, bad)
+
+
+def _png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 256, (48, 48, 3), dtype=np.uint8)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"shopping list: eggs, milk\n", "it is a text file, not an image"),
+    (b"", "the file is empty"),
+    (_png_bytes()[:400], "its PNG data is truncated or damaged"),
+])
+def test_a_file_that_is_not_a_photo_gets_a_course_error(tmp_path, content, reason):
+    p = tmp_path / "notes.png"
+    p.write_bytes(content)
+    with pytest.raises(data.PhotoError) as info:
+        data.load_photo(p)
+    msg = str(info.value)
+    assert isinstance(info.value, ValueError)
+    assert str(p) in msg and reason in msg
+    assert "JPEG, PNG" in msg and "chelsea" in msg and "astronaut" in msg  # what is accepted
+    assert "Could not find a backend" not in msg
+
+
+def test_a_whole_png_still_loads(tmp_path):
+    """The check above is not a blanket refusal: the same PNG, complete, loads."""
+    p = tmp_path / "ok.png"
+    p.write_bytes(_png_bytes())
+    assert data.load_photo(p).shape == (48, 48, 3)
