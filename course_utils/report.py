@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -55,6 +56,7 @@ class Recorder:
     notebook: str = ""
     profile: str = ""
     path: Path | None = None
+    backend: str = ""
     results: list[Result] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     standin_reason: str = ""
@@ -63,7 +65,8 @@ class Recorder:
     @classmethod
     def from_env(cls, notebook: str = "", profile: str = "") -> Recorder:
         p = os.environ.get(RESULTS_ENV)
-        return cls(notebook=notebook, profile=profile, path=Path(p) if p else None)
+        return cls(notebook=notebook, profile=profile, path=Path(p) if p else None,
+                   backend=keras_backend())
 
     # -- recording -------------------------------------------------------------
     def record(self, name: str, value: Any, *, standin: bool = False, note: str = "",
@@ -109,6 +112,7 @@ class Recorder:
         return {
             "notebook": self.notebook,
             "profile": self.profile,
+            "backend": self.backend,
             "standin_reason": self.standin_reason,
             "results": [asdict(r) for r in self.results],
             "sources": [asdict(s) for s in self.sources],
@@ -121,6 +125,19 @@ class Recorder:
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.as_dict(), indent=2))
         tmp.replace(self.path)
+
+
+def keras_backend() -> str:
+    """The backend Keras runs on in *this* process, or "" when Keras is not imported yet.
+
+    Recorded by the kernel itself, so report.json names the backend a notebook really ran
+    on (not only the ``KERAS_BACKEND`` the runner was started with).
+    """
+    keras = sys.modules.get("keras")
+    try:
+        return str(keras.config.backend()) if keras is not None else ""
+    except AttributeError:  # a half-imported or foreign "keras" module
+        return ""
 
 
 def _as_number(name: str, value: Any) -> float:

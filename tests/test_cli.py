@@ -1,6 +1,7 @@
 """The runner, prefetch and doctor, as a user calls them."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +11,15 @@ import pytest
 from course_utils import cli
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import nbtool  # noqa: E402
+
+
+def write_nb(percent: str, path: Path) -> None:
+    """A notebook from jupytext percent-format text (as the paired .py sources are written)."""
+    import jupytext
+
+    nb = jupytext.reads(percent, fmt="py:percent")
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    jupytext.write(nb, path, fmt="ipynb")
 
 
 def test_run_with_a_bogus_profile_names_the_valid_ones(capsys):
@@ -41,25 +49,6 @@ raise ValueError("deliberately broken")
 # %%
 print("never reached")
 '''
-
-
-def test_run_names_the_notebook_and_cell_that_failed(tmp_path):
-    nb = tmp_path / "98_broken.ipynb"
-    nbtool.write(nbtool.from_percent(BROKEN), nb)
-    out = tmp_path / "build"
-    proc = subprocess.run([sys.executable, "-m", "course_utils", "run", str(nb), "--profile", "smoke",
-                           "--out", str(out), "--quiet"], capture_output=True, text=True, timeout=180)
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert ("98_broken.ipynb, cell 4 `raise ValueError(\"deliberately broken\")`: "
-            "ValueError: deliberately broken") in proc.stderr
-    report = json.loads((out / "report.json").read_text())
-    (entry,) = report["notebooks"]
-    assert entry["status"] == "failed" and entry["error"]["cell"] == 4
-    # what ran before the failure is still reported
-    assert entry["results"][0]["name"] == "before_the_break" and entry["profile"] == "smoke"
-    assert (out / "98_broken.html").is_file() and (out / "executed" / "98_broken.ipynb").is_file()
-    html = (out / "report.html").read_text()
-    assert "✗ failed" in html and "deliberately broken" in html
 
 
 def test_report_html_marks_standins():
@@ -99,7 +88,8 @@ def test_doctor(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     assert cli.main(["doctor"]) == 0
     out = capsys.readouterr().out
-    for word in ("Python", "keras", "backend", "device", "KERAS_HOME", "mnist", "missing", "network"):
+    for word in ("Python", "keras", "backends", "active", "GPU", "device", "KERAS_HOME", "mnist",
+                 "missing", "network", "profile     auto → "):
         assert word in out
 
 
@@ -113,3 +103,129 @@ def test_notebooks_can_be_named_by_number(tmp_path, monkeypatch):
         cli.find_notebooks(["08"])
     with pytest.raises(SystemExit, match="no notebook at"):
         cli.find_notebooks([str(tmp_path / "elsewhere" / "07")])
+
+
+TINY = """# %% [markdown]
+# # 97 · A tiny notebook
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://example.org)
+#
+# This one checks the **runner** itself. It has a second sentence.
+#
+# **You will learn**
+# - nothing
+# %% tags=["parameters"]
+PROFILE = "auto"
+SEED = 42
+# %%
+import course_utils as cu
+run = cu.setup(PROFILE, seed=SEED)
+run.expect("answer", 42, at_least=41)
+"""
+
+
+def _index_rows(html: str) -> list[str]:
+    """The course map's rows, in page order."""
+    import re
+
+    return re.findall(r"<li class='(ok|failed|notrun)'>.*?<span class='num'>(\d\d)</span>", html)
+
+
+def test_runner_reports_failures_passes_keras_backend_and_maps_the_course(tmp_path):
+    """One run of two notebooks under KERAS_BACKEND=jax: the failing one is named with its cell,
+    the backend reaches the kernels (they record jax themselves), index.html maps the course."""
+    nbdir = tmp_path / "nbs"
+    nbdir.mkdir()
+    write_nb(TINY, nbdir / "97_tiny.ipynb")
+    write_nb(BROKEN, nbdir / "98_broken.ipynb")
+    write_nb(TINY.replace("97 ·", "96 ·"), nbdir / "96_not_run.ipynb")
+    out = tmp_path / "build"
+    env = {**os.environ, "KERAS_BACKEND": "jax"}
+    proc = subprocess.run([sys.executable, "-m", "course_utils", "run", str(nbdir / "98_broken.ipynb"),
+                           str(nbdir / "97_tiny.ipynb"), "--profile", "smoke", "--out", str(out),
+                           "--quiet"], capture_output=True, text=True, timeout=240, env=env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "backend jax" in proc.stdout
+    # the failure names the notebook and the cell (numbered as in the original notebook)
+    assert ("98_broken.ipynb, cell 4 `raise ValueError(\"deliberately broken\")`: "
+            "ValueError: deliberately broken") in proc.stderr
+    report = json.loads((out / "report.json").read_text())
+    assert report["backend_requested"] == "jax"
+    by_name = {r["notebook"]: r for r in report["notebooks"]}
+    assert by_name["97_tiny.ipynb"]["backend"] == "jax" and by_name["97_tiny.ipynb"]["status"] == "ok"
+    broken = by_name["98_broken.ipynb"]
+    assert broken["backend"] == "jax" and broken["status"] == "failed" and broken["error"]["cell"] == 4
+    # what ran before the failure is still reported
+    assert broken["results"][0]["name"] == "before_the_break" and broken["profile"] == "smoke"
+    assert (out / "98_broken.html").is_file() and (out / "executed" / "98_broken.ipynb").is_file()
+    report_html = (out / "report.html").read_text()
+    assert "✗ failed" in report_html and "deliberately broken" in report_html
+    assert [n["notebook"] for n in report["not_run"]] == ["96_not_run.ipynb"]
+    assert "<td>jax</td>" in (out / "report.html").read_text()
+
+    index = (out / "index.html").read_text()
+    # in course order, whatever order they ran in; the one not run is listed, unlinked
+    assert _index_rows(index) == [("notrun", "96"), ("ok", "97"), ("failed", "98")]
+    assert "href='97_tiny.html'" in index and "href='96_not_run.html'" not in index
+    assert "A tiny notebook" in index and "This one checks the runner itself." in index
+    assert "backend jax" in index and "profile smoke" in index and "answer = <b>42</b>" in index
+    assert 'href="report.html"' in index
+    # every link is relative and resolves inside the build folder: the page works from disk
+    import re
+
+    links = re.findall(r"href=['\"]([^'\"]+)['\"]", index)
+    assert links and all("://" not in h and not h.startswith("/") for h in links)
+    assert all((out / h).is_file() for h in links), links
+    assert "<script" not in index and "http" not in index.split("<body>")[1].replace("https://example", "")
+
+
+def test_index_html_marks_standins_and_failures():
+    payload = {"profile_requested": "cpu", "backend_requested": "torch", "created": "now",
+               "python": "3.12", "not_run": [], "notebooks": [
+                   cli.NotebookResult("04_x.ipynb", seconds=3.0, profile="cpu", backend="torch",
+                                      title="04 · Transfer", topic="Reuse a network.",
+                                      standin_reason="no weights",
+                                      results=[{"name": "acc", "value": 0.3, "at_least": 0.2,
+                                                "at_most": None, "passed": True, "standin": True,
+                                                "note": ""}], html="04_x.html").__dict__,
+                   cli.NotebookResult("05_y.ipynb", status="failed", seconds=1.0, backend="torch",
+                                      error={"ename": "ValueError", "evalue": "boom", "cell": 7},
+                                      html="05_y.html").__dict__]}
+    index = cli.render_index_html(payload)
+    assert _index_rows(index) == [("ok", "04"), ("failed", "05")]
+    assert "stand-in results: no weights" in index and "acc = <b>0.3</b> (≥ 0.2)" in index
+    assert "✗ failed" in index and "05_y.ipynb, cell 7: ValueError: boom" in index
+    assert "1 of 2 notebooks passed" in index and "backend <b>torch</b>" in index
+
+
+def test_notebook_intro_reads_title_and_topic(tmp_path):
+    nb = tmp_path / "97_tiny.ipynb"
+    write_nb(TINY, nb)
+    title, topic = cli.notebook_intro(nb)
+    assert title == "97 · A tiny notebook"
+    assert topic == "This one checks the runner itself. It has a second sentence."
+    real = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    for p in real:
+        title, topic = cli.notebook_intro(p)
+        assert title.startswith(p.name[:2] + " · ") and 20 < len(topic) <= 202, (p.name, topic)
+
+
+def test_doctor_lists_backends_without_importing_them(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    found = cli.installed_backends()
+    assert set(found) == {"tensorflow", "jax", "torch"}
+    assert cli.active_backend() == ("jax", "$KERAS_BACKEND")
+    monkeypatch.delenv("KERAS_BACKEND")
+    (tmp_path / "keras.json").write_text('{"backend": "torch"}')
+    assert cli.active_backend() == ("torch", str(tmp_path / "keras.json"))
+    (tmp_path / "keras.json").unlink()
+    assert cli.active_backend() == ("tensorflow", "Keras's default")
+    # an active backend that is not installed: a clear error, not a traceback
+    monkeypatch.setenv("KERAS_BACKEND", "torch")
+    monkeypatch.setattr(cli, "installed_backends", lambda: {"tensorflow": "2.0", "jax": None, "torch": None})
+    assert cli.main(["doctor"]) == 1
+    out = capsys.readouterr()
+    assert "backends    tensorflow 2.0 · jax not installed · torch not installed" in out.out
+    assert "active backend torch is not installed" in out.err
