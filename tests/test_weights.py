@@ -197,3 +197,56 @@ def test_banner_says_why_and_what_to_run():
     text = weights.banner("VGG16", weights.WeightsInfo("vgg16_notop", None, "not cached and no network"))
     assert "RANDOM weights" in text and "not cached and no network" in text
     assert "python -m course_utils prefetch vgg16_notop" in text and "MEANINGLESS" in text
+
+
+# -- the stand-in base (04 offline) -------------------------------------------------------------
+
+def test_standin_file_ships_with_its_pinned_hash():
+    assert weights.STANDIN_FILE.is_file(), "course_utils/standin_base.weights.h5 must ship with the package"
+    assert data.file_hash(weights.STANDIN_FILE, "sha256") == weights.STANDIN_SHA256
+    assert weights.STANDIN_FILE.stat().st_size < 2_000_000  # small: it ships in the package
+
+
+def test_standin_base_loads_the_pretrained_weights():
+    """On the active backend (CI runs this on tensorflow, jax and torch)."""
+    pre = weights.standin_base()
+    rnd = weights.standin_base(pretrained=False)
+    assert pre.name == "standin_vgg" and pre.count_params() == 286_432
+    assert pre.output_shape == (None, 3, 3, 128)
+    assert [layer.name for layer in pre.layers][-1] == "block3_pool"
+    with h5py.File(weights.STANDIN_FILE) as f:  # the values in the file are the ones loaded
+        stored = []
+        f.visititems(lambda name, obj: stored.append(obj[()]) if isinstance(obj, h5py.Dataset) else None)
+    loaded = {round(float(np.sum(w)), 3) for w in pre.get_weights()}
+    assert {round(float(np.sum(s)), 3) for s in stored} == loaded
+    assert not np.allclose(pre.get_weights()[0], rnd.get_weights()[0])
+
+
+def test_standin_base_is_deterministic_on_a_digit():
+    """The pretrained base maps a digit to the same features every time (no randomness left)."""
+    x = np.zeros((1, 28, 28, 1), "float32")
+    x[0, 6:22, 12:16] = 1.0  # a "1"
+    a = weights.standin_base().predict(x, verbose=0)
+    b = weights.standin_base().predict(x, verbose=0)
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert a.shape == (1, 3, 3, 128) and np.all(a >= 0) and a.max() > 0
+
+
+def test_corrupt_standin_file_is_never_loaded(tmp_path):
+    bad = tmp_path / "standin.weights.h5"
+    bad.write_bytes(weights.STANDIN_FILE.read_bytes()[:-100])  # truncated
+    with pytest.raises(data.CorruptAssetError, match="make_standin_base"):
+        weights.standin_base(path=bad)
+    with pytest.raises(FileNotFoundError, match="make_standin_base"):
+        weights.standin_base(path=tmp_path / "missing.weights.h5")
+    # a file of the right hash that is not the stand-in's: a clear error from Keras, not garbage
+    other = tmp_path / "other.weights.h5"
+    keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)]).save_weights(str(other))
+    with pytest.raises(ValueError):
+        weights.standin_base(path=other, sha256=data.file_hash(other, "sha256"))
+
+
+@pytest.mark.parametrize("shape", [(28, 28), (0, 28, 1), (4, 4, 1), "28x28", (28.0, 28, 1)])
+def test_standin_architecture_rejects_bad_shapes(shape):
+    with pytest.raises(ValueError, match="input_shape|8×8"):
+        weights.build_standin_base(shape)
