@@ -135,8 +135,30 @@ def test_confusion_matrix_counts():
     fig = plots.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], normalize=False)
     ax = fig.axes[0]
     assert ax.get_xlabel() == "predicted" and ax.get_ylabel() == "true"
-    texts = sorted(t.get_text() for t in ax.texts)
-    assert texts == ["1", "1", "1", "1"]
+    texts = sorted(t.get_text() for t in ax.texts if t.get_text())
+    assert texts == ["1", "1", "1", "1"]  # the five empty cells stay blank
+    np.testing.assert_array_equal(ax.images[0].get_array(), [[1, 0, 0], [0, 1, 1], [0, 0, 1]])
+    assert fig.axes[1].get_ylabel() == "count"
+
+
+def test_confusion_matrix_normalises_rows_on_a_fixed_scale():
+    """Rows are fractions of the true class (a class the test set lacks is a row of zeros, not NaN);
+    the colour scale is 0..1 so two matrices can be compared by eye."""
+    fig = plots.confusion_matrix([0, 1, 1, 1, 1], [0, 1, 1, 1, 0], class_names=["cat", "dog", "frog"])
+    ax = fig.axes[0]
+    np.testing.assert_allclose(ax.images[0].get_array(), [[1, 0, 0], [0.25, 0.75, 0], [0, 0, 0]])
+    assert ax.images[0].get_clim() == (0, 1)
+    grid = np.array([t.get_text() for t in ax.texts]).reshape(3, 3)
+    assert grid[1].tolist() == ["0.25", "0.75", ""] and grid[2].tolist() == ["", "", ""]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["cat", "dog", "frog"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["cat", "dog", "frog"]
+    assert fig.axes[1].get_ylabel() == "fraction of the true class"
+
+
+def test_confusion_matrix_draws_into_a_given_axes():
+    fig, (left, right) = plt.subplots(1, 2)
+    assert plots.confusion_matrix([0, 1], [1, 1], ax=right, title="right") is fig
+    assert right.get_title() == "right" and not left.images
 
 
 def test_confusion_matrix_bad_input():
