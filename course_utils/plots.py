@@ -406,7 +406,8 @@ def computational_graph(edges: Sequence[tuple[str, str]], labels: Mapping[str, s
     ``edges`` are ``(from, to)`` node names, e.g. the inputs and outputs of the
     operations a backend traced; ``labels`` maps a node to the text in its box
     (default: its name); ``kinds`` maps a node to ``"input"``, ``"op"`` or
-    ``"output"`` for its colour. Taught with: 00 · The big picture ("The
+    ``"output"`` for its colour. An input is drawn in the column just before
+    the first operation that uses it. Taught with: 00 · The big picture ("The
     computational graph").
     """
     edges = [tuple(e) for e in edges]
@@ -431,6 +432,9 @@ def computational_graph(edges: Sequence[tuple[str, str]], labels: Mapping[str, s
 
     for n in nodes:
         _depth(n)
+    for n in nodes:  # an input sits just before its first consumer, so no edge crosses a box
+        if not parents[n]:
+            depth[n] = min(depth[b] for a, b in edges if a == n) - 1
     columns: dict[int, list[str]] = {}
     for n in nodes:
         columns.setdefault(depth[n], []).append(n)
@@ -451,7 +455,7 @@ def computational_graph(edges: Sequence[tuple[str, str]], labels: Mapping[str, s
         ax.annotate("", xy=(0, 0.5), xycoords=artists[b], xytext=(1, 0.5), textcoords=artists[a],
                     arrowprops={"arrowstyle": "-|>", "color": "0.3", "lw": 1.1,
                                 "connectionstyle": "arc3,rad=0.0"}, zorder=2)
-    ax.set_xlim(-0.5, max(columns) + 0.5)
+    ax.set_xlim(min(columns) - 0.5, max(columns) + 0.5)
     ax.set_ylim(-tall / 2, tall / 2)
     ax.axis("off")
     if title:

@@ -9,14 +9,14 @@
 # You will run one tiny, real example of each of the three ways a machine can learn,
 # walk through eighty years of history in one figure, measure why deep learning runs on
 # GPUs, and look at the computational graph a deep-learning library builds from a single
-# line of code. The last section shows how to use the rest of the course.
+# line of code on each of Keras's three backends. It ends with a map of the course.
 #
 # **You will learn**
 # - the difference between supervised, unsupervised and reinforcement learning, with a working example of each
 # - the milestones from the 1943 artificial neuron to today's deep networks, and the two "AI winters" between them
 # - why a matrix multiply is the workload of deep learning, what it costs ($\approx 2n^3$ operations) and why GPUs win at it
-# - what a computational graph is, by tracing $f(XW + b)$ with the backend
-# - how the course runs: profiles, Colab, offline workshops, the runner
+# - what a computational graph is, by recording $f(XW + b)$ with the backend
+# - how TensorFlow, JAX and PyTorch record that graph, and the map of the notebooks ahead
 #
 # **Prerequisites:** Python and a little NumPy. No machine learning yet.
 #
@@ -74,9 +74,11 @@ run = cu.setup(PROFILE, seed=SEED)
 #
 # ### 1.1 Supervised: a digit classifier
 #
-# scikit-learn ships 1,797 handwritten digits, 8×8 pixels each, with their labels. We
-# show a classifier three quarters of them *with* their labels and test it on the
-# quarter it has never seen. Logistic regression is the simplest classifier; notebook
+# scikit-learn ships 1,797 handwritten digits, 8×8 pixels each, with their labels. They
+# are small enough to learn in a second and to cluster in section 1.2 with the cluster
+# centres still readable as digits, so they suit a first look; from notebook 02 on, the
+# course reads the 28×28 digits of MNIST. We show a classifier three quarters of them
+# *with* their labels and test it on the quarter it has never seen. Logistic regression is the simplest classifier; notebook
 # 01 shows it is a single "sigmoid neuron".
 
 # %%
@@ -262,77 +264,78 @@ plt.show()
 # entries can be computed independently. A CPU has a few fast cores; a GPU has thousands of
 # simpler ones built for exactly this kind of parallel arithmetic.
 #
-# We time the product for several sizes. The CPU is timed with NumPy (which always runs
-# on the CPU); when the Keras backend sees an accelerator, the same product runs there
-# through `keras.ops.matmul`. Each timing is the best of a few repeats after a warm-up run
-# (on a busy or shared machine single timings jump around; the best one is the most honest),
-# and reading one number of the result back makes sure the accelerator has finished.
+# We time the product for several sizes twice: with NumPy, which always runs on the CPU,
+# and with `keras.ops.matmul`, which runs wherever the Keras backend keeps its tensors
+# (a GPU when it sees one, else the CPU). Each timing is the best of a few repeats after a
+# warm-up run (on a busy or shared machine single timings jump around; the best one is the
+# most honest), and reading one number of the result back makes sure the device has finished.
 
 # %%
 SIZES = run.pick(smoke=[128, 256, 512], cpu=[128, 256, 512, 1024, 2048], gpu=[256, 512, 1024, 2048, 4096])
-REPEATS = run.pick(smoke=3, cpu=5, gpu=5)
+REPEATS = run.pick(smoke=3, cpu=3, gpu=5)
 
 
-def best_time(fn, *args, repeats=REPEATS, min_seconds=0.2):
+def best_time(fn, *args, repeats=REPEATS, min_seconds=0.05):
     """The fastest call of fn(*args) in seconds: one warm-up call, then at least `repeats`
-    calls, and more (up to 100) until `min_seconds` have been measured."""
+    calls, and more (up to 50) until `min_seconds` have been measured."""
     fn(*args)
     times = []
-    while len(times) < repeats or (sum(times) < min_seconds and len(times) < 100):
+    while len(times) < repeats or (sum(times) < min_seconds and len(times) < 50):
         start = time.perf_counter()
         fn(*args)
         times.append(time.perf_counter() - start)
     return min(times)
 
 
-def matmul_on_accelerator(a, b):
-    # Reading one entry back waits until the accelerator has finished the whole product.
+def keras_matmul(a, b):
+    # Reading one entry back waits until the device has finished the whole product.
     return keras.ops.convert_to_numpy(keras.ops.matmul(a, b)[0, 0])
 
 
 rng = np.random.default_rng(SEED)
-seconds = {"CPU (NumPy)": {}}
-if run.accelerator:
-    seconds[f"accelerator ({run.device})"] = {}
+NUMPY, KERAS = "NumPy (CPU)", f"keras.ops.matmul ({run.backend} on {run.device})"
+seconds = {NUMPY: {}, KERAS: {}}
 for n in SIZES:
     A = rng.standard_normal((n, n), dtype=np.float32)
     B = rng.standard_normal((n, n), dtype=np.float32)
-    seconds["CPU (NumPy)"][n] = best_time(np.matmul, A, B)
-    if run.accelerator:  # tensors made by keras.ops live on the accelerator
-        A_dev, B_dev = keras.ops.convert_to_tensor(A), keras.ops.convert_to_tensor(B)
-        seconds[f"accelerator ({run.device})"][n] = best_time(matmul_on_accelerator, A_dev, B_dev)
-    print(f"n = {n:5d}: {2 * n**3 / 1e9:7.3f} GFLOP, " + ", ".join(
-        f"{dev} {s[n] * 1e3:8.2f} ms = {2 * n**3 / s[n] / 1e9:7.1f} GFLOP/s" for dev, s in seconds.items()))
+    seconds[NUMPY][n] = best_time(np.matmul, A, B)
+    A_dev, B_dev = keras.ops.convert_to_tensor(A), keras.ops.convert_to_tensor(B)  # onto the device
+    seconds[KERAS][n] = best_time(keras_matmul, A_dev, B_dev)
+    print(f"n = {n:5d}: {2 * n**3 / 1e9:7.3f} GFLOP; " + "; ".join(
+        f"{dev.split(' (')[0]} {s[n] * 1e3:8.2f} ms = {2 * n**3 / s[n] / 1e9:6.1f} GFLOP/s"
+        for dev, s in seconds.items()))
 
 # %%
 n = SIZES[-1]
-cpu_gflops = 2 * n**3 / seconds["CPU (NumPy)"][n] / 1e9
+cpu_gflops = 2 * n**3 / seconds[NUMPY][n] / 1e9
+ratio = seconds[NUMPY][n] / seconds[KERAS][n]
 run.record("cpu_matmul_gflops", cpu_gflops, note=f"n = {n}, float32, NumPy on the CPU")
+run.record("keras_matmul_speedup_over_numpy", ratio,
+           note=f"NumPy time / keras.ops.matmul time at n = {n} ({run.backend} on {run.device})")
 if run.accelerator:
-    dev = f"accelerator ({run.device})"
-    ratio = seconds["CPU (NumPy)"][n] / seconds[dev][n]
-    run.record("accelerator_speedup", ratio, note=f"CPU time / accelerator time at n = {n}")
-    print(f"At n = {n} the accelerator takes {1 / ratio:.3g}× the CPU's time: "
-          + (f"{ratio:.1f}× faster." if ratio >= 1 else "slower: too small a product to pay off."))
+    print(f"At n = {n} the {run.backend} backend on {run.device} is {ratio:.1f}× as fast as NumPy "
+          "on the CPU" + ("." if ratio >= 1 else ": too small a product to pay off."))
 else:
-    print(f"No accelerator (GPU/TPU) is visible to the {run.backend} backend on this machine, so only "
-          f"the CPU was timed: {cpu_gflops:.1f} GFLOP/s at n = {n} on {run.device}.\n"
-          "On Colab choose Runtime → Change runtime type → GPU and run again to see the ratio; "
-          "a T4 GPU reaches several thousand GFLOP/s on this product.")
+    print(f"No GPU or TPU is visible to the {run.backend} backend on this machine, so both lines ran "
+          f"on the CPU: {cpu_gflops:.0f} GFLOP/s for NumPy at n = {n}, and {ratio:.2f}× that for "
+          f"{run.backend}. Same hardware, so that gap is two math libraries and the noise of a busy "
+          "machine, not a GPU.\nOn Colab choose Runtime → Change runtime type → GPU and run again: a T4 GPU "
+          "reaches several thousand GFLOP/s on this product.")
 fig = cu.plots.matmul_scaling(seconds, title="Matrix multiply: time and throughput")
 plt.show()
 
 # %% [markdown]
-# Speed is worthless if the answer is wrong, so we check the float32 product against a
-# float64 reference, and count the operations the way the plot does.
+# Speed is worthless if the answer is wrong, so we check the backend's float32 product
+# against a float64 reference, and count the operations the way the plot does.
 
 # %%
-C = A @ B  # the last (largest) matrices from the timing loop
+C = keras.ops.convert_to_numpy(keras.ops.matmul(A_dev, B_dev))  # the largest matrices above
 C_ref = A.astype(np.float64) @ B.astype(np.float64)
 rel_error = float(np.linalg.norm(C - C_ref) / np.linalg.norm(C_ref))
 run.record("matmul_flops_largest", 2 * n**3, note=f"2·n³ for n = {n}")
 run.expect("matmul_relative_error", rel_error, at_most=1e-5,
-           hint="float32 products agree with float64 to about 1e-7; a larger error means a wrong product.")
+           hint="float32 products agree with float64 to about 1e-7; a larger error means a wrong "
+                "product (some GPUs use TensorFloat-32 by default, about 1e-3).")
 print(f"n = {n}: {2 * n**3:,} floating-point operations; float32 vs float64 relative error {rel_error:.1e}")
 
 
@@ -352,11 +355,11 @@ print(f"n = {n}: {2 * n**3:,} floating-point operations; float32 vs float64 rela
 # on a GPU, and, most importantly, walk it backwards to compute gradients automatically
 # (backpropagation, notebook 02).
 #
-# We write $f$ once with backend-neutral `keras.ops` and ask the backend to trace it.
+# We write $f$ once with backend-neutral `keras.ops`:
 
 # %%
 def dense_layer(X, W, b):
-    return keras.ops.sigmoid(keras.ops.matmul(X, W) + b)
+    return keras.ops.sigmoid(keras.ops.add(keras.ops.matmul(X, W), b))  # σ(XW + b)
 
 
 X = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 0.0]], dtype="float32")  # 2 examples, 3 features
@@ -364,117 +367,176 @@ W = np.full((3, 2), 0.1, dtype="float32")  # 3 inputs → 2 units
 b = np.array([0.0, -0.5], dtype="float32")
 print("f(XW + b) =\n", keras.ops.convert_to_numpy(dense_layer(X, W, b)).round(4))
 
+
 # %% [markdown]
-# Tracing is backend-specific. With the TensorFlow backend (the course default),
-# `tf.function` turns the Python function into a graph; `get_concrete_function` traces it
-# for inputs of a given shape (`None` = any batch size) and returns the graph.
+# How the graph is recorded is where the three Keras backends differ, so here is the same
+# step for each. Each function returns the graph's edges (which operation feeds which),
+# a label for every node, the values the graph computes, and the operations that
+# computing gradients adds. Only the cell for your backend runs below.
+#
+# - **TensorFlow** *traces*: `tf.function` runs the Python function once with symbolic
+#   placeholders and keeps the operations it saw as a graph.
+# - **JAX** traces too: `jax.make_jaxpr` turns the function into a *jaxpr*, a short program
+#   of primitive operations; `jax.grad` transforms that program into its gradient.
+# - **PyTorch** records *while it computes* (define-by-run): every result that needs a
+#   gradient remembers, in `grad_fn`, the backward step of the operation that made it,
+#   linked through `next_functions` to the steps before. That chain *is* the graph.
+#
+# **TensorFlow**
 
 # %%
-if run.backend == "tensorflow":
-    import tensorflow as tf  # TensorFlow backend API: tracing a function into a graph
+def graph_tensorflow(f, X, W, b):
+    import tensorflow as tf
 
-    traced = tf.function(dense_layer).get_concrete_function(
-        tf.TensorSpec([None, 3], "float32", name="X"),
-        tf.TensorSpec([3, 2], "float32", name="W"),
-        tf.TensorSpec([2], "float32", name="b"))
+    traced = tf.function(f).get_concrete_function(
+        tf.TensorSpec([None, 3], "float32", name="X"),  # None: any batch size
+        tf.TensorSpec([3, 2], "float32", name="W"), tf.TensorSpec([2], "float32", name="b"))
     ops = traced.graph.get_operations()
-    for op in ops:
-        print(f"{op.name:9s} {op.type:12s} inputs: {[t.name for t in op.inputs]!s:22s} "
-              f"output shape: {op.outputs[0].shape}")
     edges = [(t.op.name, op.name) for op in ops for t in op.inputs]
     labels = {op.name: (op.name if op.name == op.type else f"{op.name}\n{op.type}")
               + f"\n{tuple(op.outputs[0].shape)}" for op in ops}
-    kinds = {op.name: "output" for op in ops if op.type == "Identity"}
-    fig = cu.plots.computational_graph(edges, labels=labels, kinds=kinds,
-                                       title="The graph TensorFlow traced for sigmoid(XW + b)")
-    plt.show()
-    traced_types = {op.type for op in ops}
-    run.expect("graph_has_matmul_add_sigmoid", len({"MatMul", "AddV2", "Sigmoid"} & traced_types),
-               at_least=3, hint="the traced graph should contain MatMul, AddV2 and Sigmoid.")
-    same = np.allclose(traced(X, W, b), dense_layer(X, W, b))
-    print("the graph computes the same numbers as the Python function:", same)
-else:
-    print(f"Graph tracing is shown with the TensorFlow backend; this kernel uses {run.backend}. "
-          "(JAX: jax.make_jaxpr(dense_layer)(X, W, b) prints the equivalent graph.)")
 
-# %% [markdown]
-# Read the figure left to right: the inputs `X`, `W`, `b` are *placeholders* (shapes known,
-# values supplied later), `MatMul` computes $XW$, `add` adds the bias (broadcast over the
-# batch), `Sigmoid` squashes, and `Identity` hands the result out. Every Keras model,
-# however deep, is a bigger graph of the same kind.
-#
-# The graph is also what makes *automatic differentiation* possible. Ask the backend for
-# the gradient of a loss with respect to $W$ and $b$, and it extends the graph with the
-# backward operations: `SigmoidGrad` for $\sigma'$, a second `MatMul` for $X^\top\delta$,
-# and a `Sum` over the batch for the bias. Notebook 02 derives these by hand.
-
-# %%
-if run.backend == "tensorflow":
-    @tf.function  # TensorFlow backend API: GradientTape records the forward pass for gradients
-    def loss_gradients(X, W, b):
+    @tf.function
+    def gradients(X, W, b):  # GradientTape records the forward pass for the backward one
         with tf.GradientTape() as tape:
             tape.watch([W, b])
-            loss = keras.ops.mean(dense_layer(X, W, b))
+            loss = keras.ops.mean(f(X, W, b))
         return tape.gradient(loss, [W, b])
 
-    grad_graph = loss_gradients.get_concrete_function(*traced.structured_input_signature[0]).graph
-    grad_types = [op.type for op in grad_graph.get_operations()]
-    print(f"forward graph: {len(ops)} operations; forward + gradients: {len(grad_types)} operations")
-    print("backward operations it added include:",
-          sorted({t for t in grad_types if t in ("SigmoidGrad", "Sum", "Tile", "RealDiv")}),
-          f"and {grad_types.count('MatMul') - 1} more MatMul")
+    grad_ops = gradients.get_concrete_function(*traced.structured_input_signature[0]).graph.get_operations()
+    return {"edges": edges, "labels": labels, "ops": [op.type for op in ops],
+            "value": traced(X, W, b).numpy(), "with_gradients": [op.type for op in grad_ops]}
+
 
 # %% [markdown]
-# **Takeaway:** a network is a graph of simple tensor operations; the backend traces it
-# once, then runs it fast on any device and differentiates it for us.
-
-# %% [markdown]
-# ## 5. How to use this course
-#
-# **Run it anywhere.** Every notebook starts with the same *bootstrap* cell (it installs
-# the helper package `course_utils` on Colab or in a fresh kernel, and does nothing
-# otherwise) and a *parameters* cell. Click the "Open in Colab" badge at the top to run a
-# notebook in the browser; on Colab, pick a GPU runtime for the `gpu` profile.
-#
-# **Profiles** decide how much work a notebook does. `PROFILE = "auto"` picks `gpu` when
-# the backend sees an accelerator and `cpu` otherwise; the environment variable
-# `COURSE_PROFILE` overrides it.
-#
-# | profile | when | budget |
-# |---|---|---|
-# | `smoke` | tests and CI (`make test`) | under a minute a notebook, offline, tiny subsets, still learns |
-# | `cpu` | a laptop without a GPU | a few minutes a notebook, results worth looking at |
-# | `gpu` | an accelerator (Colab, a workstation) | full data and the best results |
-#
-# In code, every budget is a `run.pick(...)`, so you can see what each profile does:
+# **JAX**
 
 # %%
-for name, meaning in cu.runtime.PROFILES.items():
-    print(f"{name:6s} {meaning}")
-print(f"\nThis run: profile {run.profile!r}; the bandit above used "
-      f"{run.pick(smoke=300, cpu=2000, gpu=2000)} pulls "
-      f"(smoke 300 · cpu 2000 · gpu 2000) and the timing sizes {SIZES}.")
+def graph_jax(f, X, W, b):
+    import jax
+
+    jaxpr = jax.make_jaxpr(f)(X, W, b).jaxpr
+    print(jaxpr.pretty_print(use_color=False))  # the program JAX traced: a line per operation
+    made_by = dict(zip(jaxpr.invars, "XWb", strict=True))  # variable → the node that makes it
+    edges, labels = [], {name: f"{name}\n{np.shape(v)}" for name, v in zip("XWb", (X, W, b), strict=True)}
+    for i, eqn in enumerate(jaxpr.eqns):
+        node = f"{i}"
+        labels[node] = f"{eqn.primitive.name}\n{tuple(eqn.outvars[0].aval.shape)}"
+        edges += [(made_by[v], node) for v in eqn.invars if not hasattr(v, "val")]  # skip constants
+        made_by.update(dict.fromkeys(eqn.outvars, node))
+
+    def loss(X, W, b):
+        return keras.ops.mean(f(X, W, b))
+
+    with_grads = jax.make_jaxpr(jax.grad(loss, argnums=(1, 2)))(X, W, b).jaxpr
+    return {"edges": edges, "labels": labels, "ops": [e.primitive.name for e in jaxpr.eqns],
+            "value": np.asarray(jax.jit(f)(X, W, b)),  # the compiled graph's numbers
+            "with_gradients": [e.primitive.name for e in with_grads.eqns]}
+
 
 # %% [markdown]
-# **Checked results.** Key numbers are checked with `run.expect(...)`: the ✓ lines above.
-# If a change stops a notebook from learning, the check fails with a hint instead of
-# quietly printing a bad number.
+# **PyTorch**
+
+# %%
+def graph_torch(f, X, W, b):
+    import torch
+
+    W_t = torch.tensor(W, requires_grad=True)  # we want gradients for W and b, not for X
+    b_t = torch.tensor(b, requires_grad=True)
+    out = f(torch.tensor(X), W_t, b_t)
+    leaf = {id(W_t): "W", id(b_t): "b"}
+    edges, labels, ops, todo = [], {}, [], [out.grad_fn]
+    while todo:  # walk from the output back to the inputs
+        fn = todo.pop()
+        node = str(id(fn))
+        name = type(fn).__name__  # e.g. MmBackward0; AccumulateGrad for W and b
+        labels[node] = f"{leaf[id(fn.variable)]}\n({name})" if hasattr(fn, "variable") else name
+        ops.append(name)
+        for parent, _ in fn.next_functions:
+            if parent is not None:  # None: an input that needs no gradient (X)
+                edges.append((str(id(parent)), node))  # drawn in the forward direction
+                todo.append(parent)
+    out.mean().backward()  # runs the recorded backward steps; fills W_t.grad and b_t.grad
+    return {"edges": edges, "labels": labels, "ops": ops, "value": out.detach().cpu().numpy(),
+            "with_gradients": ops}
+
+
+# %% [markdown]
+# Now the cell that picks the function for the active backend, runs it and draws its graph:
+
+# %%
+graph_of = {"tensorflow": graph_tensorflow, "jax": graph_jax, "torch": graph_torch}[keras.backend.backend()]
+print(f"The active backend is {keras.backend.backend()}: running {graph_of.__name__}.\n")
+graph = graph_of(dense_layer, X, W, b)
+outputs = {to for _, to in graph["edges"]} - {frm for frm, _ in graph["edges"]}  # feed nothing
+fig = cu.plots.computational_graph(graph["edges"], labels=graph["labels"], kinds=dict.fromkeys(outputs, "output"),
+                                   title=f"The graph {keras.backend.backend()} recorded for sigmoid(XW + b)")
+plt.show()
+KIND = {"MatMul": "matmul", "dot_general": "matmul", "MmBackward0": "matmul", "AddV2": "add",
+        "add": "add", "AddBackward0": "add", "Sigmoid": "sigmoid", "logistic": "sigmoid",
+        "SigmoidBackward0": "sigmoid"}
+found = sorted({KIND[op] for op in graph["ops"] if op in KIND})
+print("operations in the graph:", graph["ops"])
+run.expect("graph_has_matmul_add_sigmoid", len(found), at_least=3,
+           hint=f"the graph should contain a matrix product, an add and a sigmoid; found {found}.")
+same = float(np.max(np.abs(graph["value"] - keras.ops.convert_to_numpy(dense_layer(X, W, b)))))
+run.expect("graph_vs_python_max_difference", same, at_most=1e-6,
+           hint="running the graph should give the numbers the Python function gives.");
+
+# %% [markdown]
+# Read the figure left to right: the inputs come in on the left (TensorFlow calls them
+# *placeholders*: shapes known, values supplied later), a matrix product computes $XW$
+# (`MatMul`, `dot_general` or `MmBackward0`), an add puts in the bias (JAX first
+# *broadcasts* $b$ to one row per example), and a sigmoid squashes (`logistic` in JAX).
+# On PyTorch the nodes are named after their *backward* steps, $W$ and $b$ end in
+# `AccumulateGrad` (where `backward()` leaves their gradients, in `W.grad` and `b.grad`),
+# and $X$ is missing: it needs no gradient, so PyTorch records nothing for it. Every Keras model, however deep, is a
+# bigger graph of the same kind.
 #
-# **From a terminal** (in the repository):
+# The graph is also what makes *automatic differentiation* possible. Ask for the gradient
+# of a loss with respect to $W$ and $b$ and the backend walks the graph backwards, adding
+# backward operations: the sigmoid's slope $\sigma(1 - \sigma)$ (`SigmoidGrad` in
+# TensorFlow, a `sub` and a `mul` in JAX), a second matrix product for $X^\top\delta$, and
+# a sum over the batch for the bias, plus some bookkeeping (shapes, the mean's division).
+# Notebook 02 derives these by hand.
+
+# %%
+print(f"forward graph: {len(graph['ops'])} operations; with the gradients of W and b: "
+      f"{len(graph['with_gradients'])} operations")
+print("kinds of operation the gradients added:",
+      sorted(set(graph["with_gradients"]) - set(graph["ops"])) or "none: see below")
+if keras.backend.backend() == "torch":
+    print("(PyTorch's graph already is the backward recipe: backward() ran these steps.)")
+
+# %% [markdown]
+# **Takeaway:** a network is a graph of simple tensor operations; the backend records it
+# (by tracing, or while computing), runs it fast on any device and differentiates it for us.
+
+# %% [markdown]
+# ## 5. The road ahead
 #
-# ```bash
-# make lab                                   # set up .venv once, open JupyterLab
-# make run                                   # run every notebook headless, write build/report.html
-# make test                                  # unit tests + every notebook in the smoke profile
-# python -m course_utils run notebooks/00_big_picture.ipynb --profile cpu   # one notebook
-# python -m course_utils doctor              # versions, backend, device, cached data, network
-# ```
+# Every notebook works the way this one did: a *bootstrap* cell (it installs the course's
+# helper package on Colab and does nothing elsewhere), a *parameters* cell, one line saying
+# the profile (how much work the notebook does: `smoke`, `cpu` or `gpu`, chosen for your
+# machine), and ✓ lines where `run.expect(...)` checked that a result is real: if a change
+# stops a notebook from learning, that check fails with a hint instead of quietly printing a
+# bad number. The "Open in Colab" badge at the top runs a notebook in the browser; pick a
+# GPU runtime there for the `gpu` profile. Data sets and pretrained weights are downloaded
+# once into Keras's cache and checked against a published hash (SHA-256, or the MD5 that
+# Keras publishes for its pretrained weights); without a network, a notebook says so and
+# uses the stand-in it announces.
 #
-# **Offline workshops.** Datasets and pretrained weights are downloaded once into the
-# Keras cache (`~/.keras`, or `$KERAS_HOME`) and checked by their SHA-256 hash. To prepare
-# machines without Wi-Fi, run `python -m course_utils prefetch --to DIR` once on a connected
-# machine, copy `DIR` to each laptop and set `KERAS_HOME=DIR`. Without a network or a cache,
-# every notebook still runs on a clearly announced stand-in.
+# This is the map: each notebook builds on the one before it.
+#
+# | notebook | you build | on |
+# |---|---|---|
+# | [01 · The perceptron](01_perceptron.ipynb) | Rosenblatt's perceptron from scratch, activation functions, logistic regression, the cost function and gradient descent, and why one layer cannot learn XOR | iris flowers, breast-cancer measurements |
+# | [02 · Multilayer networks](02_multilayer_networks.ipynb) | a hidden layer, backpropagation from scratch checked against numerical gradients, a Keras MLP, optimizers, overfitting and its cures | XOR, handwritten digits (MNIST) |
+# | [03 · Convolutional networks](03_convolutional_networks.ipynb) | convolution and pooling, a CNN against a dense network, data augmentation, feature maps | a photo, CIFAR-10 |
+# | [04 · Transfer learning with VGG16](04_transfer_learning_vgg16.ipynb) | a pretrained convolutional base with a new head: feature extraction and fine-tuning | CIFAR-10 |
+# | [05 · Recurrent networks and LSTMs](05_recurrent_networks_lstm.ipynb) | recurrent networks, vanishing gradients, LSTMs; forecasting against honest baselines; text generation | CO₂, stock indices, tweets |
+# | [06 · Generative adversarial networks](06_generative_adversarial_networks.ipynb) | a generator and a discriminator trained against each other (DCGAN) | MNIST |
+# | [07 · Captioning with attention](07_captioning_with_attention.ipynb) | a CNN encoder and an LSTM decoder that write captions, with attention shown word by word | generated scenes |
 
 # %% [markdown]
 # ## Exercises
@@ -588,10 +650,11 @@ if cu.checks.matmul_flops(matmul_flops):
 #   learning take off in 2012.
 # - A dense layer is a matrix product costing about $2n^3$ operations; GPUs win because
 #   those operations are independent and run in parallel.
-# - The backend traces code such as $\sigma(XW + b)$ into a computational graph of tensor
-#   operations, which it can run on any device and differentiate automatically.
-# - Profiles (`smoke`, `cpu`, `gpu`) set every notebook's budget; `run.expect` checks
-#   that the results are real.
+# - Each backend records code such as $\sigma(XW + b)$ as a computational graph of tensor
+#   operations (TensorFlow and JAX by tracing, PyTorch while it computes), which it can run
+#   on any device and differentiate automatically.
+# - Seven notebooks follow, from a single neuron to networks that generate images and write
+#   captions; the ✓ lines in each check that its results are real.
 #
 # **Next:** [01 · The perceptron](01_perceptron.ipynb): build Rosenblatt's 1957 learning
 # machine from scratch and watch its decision boundary move.

@@ -79,6 +79,14 @@ def test_computational_graph_layers_left_to_right():
     assert pos["MatMul\n(XW)"][0] == 1 and pos["add"][0] == 2 and pos["Sigmoid"][0] == 3
     assert len(pos) == 6                                             # one box per node
     assert sum(not t.get_text() for t in ax.texts) == len(edges)     # one arrow per edge
+    assert pos["b"][0] == 1                         # an input sits just before the op that uses it
+
+
+def test_computational_graph_late_input_goes_next_to_its_consumer():
+    edges = [("X", "mm"), ("W", "mm"), ("mm", "add"), ("add", "relu"), ("relu", "mul"), ("s", "mul")]
+    fig = plots.computational_graph(edges)
+    pos = {t.get_text(): t.get_position() for t in fig.axes[0].texts if t.get_text()}
+    assert pos["s"][0] == pos["mul"][0] - 1 == 3 and pos["X"][0] == 0
 
 
 def test_computational_graph_bad_input():

@@ -15,12 +15,12 @@ import numpy as np
 
 from ._base import CheckFailed, not_attempted, passed
 
-__all__ = ["perceptron_update", "sigmoid_derivative", "converging_learning_rate", "xor_feature",
-           "XOR_X", "XOR_Y"]
+__all__ = ["perceptron_update", "sigmoid_derivative", "converging_learning_rate", "xor_feature"]
 
-#: The four XOR points and their labels (section "XOR: the limit of one layer").
-XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-XOR_Y = np.array([0, 1, 1, 0])
+# The check's own copy of the four XOR points and their labels; the notebook defines its
+# data itself (section "XOR: the limit of one layer"), so a learner reads it there.
+_XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+_XOR_Y = np.array([0, 1, 1, 0])
 
 
 def _callable(fn: Any) -> None:
@@ -182,7 +182,7 @@ def xor_feature(feature: Callable[[np.ndarray], Any]) -> bool:
     exactly when a plane separates the classes.
     """
     _callable(feature)
-    got = feature(XOR_X.copy())
+    got = feature(_XOR_X.copy())
     if got is None:
         return not_attempted("feature(X) returns None; make it return one number per row of X.")
     f = np.asarray(got, dtype="float64")
@@ -193,9 +193,9 @@ def xor_feature(feature: Callable[[np.ndarray], Any]) -> bool:
                           "Use X[:, 0] and X[:, 1].")
     if not np.all(np.isfinite(f)):
         raise CheckFailed("feature(X) returned NaN or inf")
-    X3 = np.c_[XOR_X, f]
-    if not _separable(X3, XOR_Y):
-        A = np.c_[XOR_X, np.ones(4)]
+    X3 = np.c_[_XOR_X, f]
+    if not _separable(X3, _XOR_Y):
+        A = np.c_[_XOR_X, np.ones(4)]
         linear = np.allclose(A @ np.linalg.lstsq(A, f, rcond=None)[0], f)
         hint = ("your feature is a linear combination a·x₁ + b·x₂ + c, so it adds no new direction: "
                 "the points stay on a plane where XOR is still not separable. Try a product."
