@@ -1,5 +1,6 @@
 """The runner, prefetch and doctor, as a user calls them."""
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -131,44 +132,48 @@ def _index_rows(html: str) -> list[str]:
     return re.findall(r"<li class='(ok|failed|notrun)'>.*?<span class='num'>(\d\d)</span>", html)
 
 
+#: a backend other than Keras's default when one is installed, so that passing it through shows
+BACKEND = next((b for b in ("jax", "torch") if importlib.util.find_spec(b)), "tensorflow")
+
+
 def test_runner_reports_failures_passes_keras_backend_and_maps_the_course(tmp_path):
-    """One run of two notebooks under KERAS_BACKEND=jax: the failing one is named with its cell,
-    the backend reaches the kernels (they record jax themselves), index.html maps the course."""
+    """One run of two notebooks under KERAS_BACKEND=jax (or torch): the failing one is named with
+    its cell, the backend reaches the kernels (they record it themselves), index.html maps the course."""
     nbdir = tmp_path / "nbs"
     nbdir.mkdir()
     write_nb(TINY, nbdir / "97_tiny.ipynb")
     write_nb(BROKEN, nbdir / "98_broken.ipynb")
     write_nb(TINY.replace("97 ·", "96 ·"), nbdir / "96_not_run.ipynb")
     out = tmp_path / "build"
-    env = {**os.environ, "KERAS_BACKEND": "jax"}
+    env = {**os.environ, "KERAS_BACKEND": BACKEND}
     proc = subprocess.run([sys.executable, "-m", "course_utils", "run", str(nbdir / "98_broken.ipynb"),
                            str(nbdir / "97_tiny.ipynb"), "--profile", "smoke", "--out", str(out),
                            "--quiet"], capture_output=True, text=True, timeout=240, env=env)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "backend jax" in proc.stdout
+    assert f"backend {BACKEND}" in proc.stdout
     # the failure names the notebook and the cell (numbered as in the original notebook)
     assert ("98_broken.ipynb, cell 4 `raise ValueError(\"deliberately broken\")`: "
             "ValueError: deliberately broken") in proc.stderr
     report = json.loads((out / "report.json").read_text())
-    assert report["backend_requested"] == "jax"
+    assert report["backend_requested"] == BACKEND
     by_name = {r["notebook"]: r for r in report["notebooks"]}
-    assert by_name["97_tiny.ipynb"]["backend"] == "jax" and by_name["97_tiny.ipynb"]["status"] == "ok"
+    assert by_name["97_tiny.ipynb"]["backend"] == BACKEND and by_name["97_tiny.ipynb"]["status"] == "ok"
     broken = by_name["98_broken.ipynb"]
-    assert broken["backend"] == "jax" and broken["status"] == "failed" and broken["error"]["cell"] == 4
+    assert broken["backend"] == BACKEND and broken["status"] == "failed" and broken["error"]["cell"] == 4
     # what ran before the failure is still reported
     assert broken["results"][0]["name"] == "before_the_break" and broken["profile"] == "smoke"
     assert (out / "98_broken.html").is_file() and (out / "executed" / "98_broken.ipynb").is_file()
     report_html = (out / "report.html").read_text()
     assert "✗ failed" in report_html and "deliberately broken" in report_html
     assert [n["notebook"] for n in report["not_run"]] == ["96_not_run.ipynb"]
-    assert "<td>jax</td>" in (out / "report.html").read_text()
+    assert f"<td>{BACKEND}</td>" in (out / "report.html").read_text()
 
     index = (out / "index.html").read_text()
     # in course order, whatever order they ran in; the one not run is listed, unlinked
     assert _index_rows(index) == [("notrun", "96"), ("ok", "97"), ("failed", "98")]
     assert "href='97_tiny.html'" in index and "href='96_not_run.html'" not in index
     assert "A tiny notebook" in index and "This one checks the runner itself." in index
-    assert "backend jax" in index and "profile smoke" in index and "answer = <b>42</b>" in index
+    assert f"backend {BACKEND}" in index and "profile smoke" in index and "answer = <b>42</b>" in index
     assert 'href="report.html"' in index
     # every link is relative and resolves inside the build folder: the page works from disk
     import re
@@ -229,3 +234,17 @@ def test_doctor_lists_backends_without_importing_them(capsys, monkeypatch, tmp_p
     out = capsys.readouterr()
     assert "backends    tensorflow 2.0 · jax not installed · torch not installed" in out.out
     assert "active backend torch is not installed" in out.err
+
+
+def test_doctor_says_when_a_gpu_is_visible_and_auto_picks_gpu(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.delenv("COURSE_PROFILE", raising=False)
+    monkeypatch.setattr(cli.runtime, "accelerators", lambda: ["NVIDIA T4"])
+    assert cli.main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "GPU         visible to " in out and "NVIDIA T4" in out and "profile     auto → gpu" in out
+    monkeypatch.setattr(cli.runtime, "accelerators", lambda: [])
+    assert cli.main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "GPU         none visible to " in out and "profile     auto → cpu" in out
