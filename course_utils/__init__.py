@@ -15,7 +15,7 @@ import os as _os
 # Before anything imports TensorFlow: keep its C++ start-up logs out of the notebooks.
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from . import checks, data, plots, report, runtime, scores, series, shapes, text, weights  # noqa: E402
+from . import captions, checks, data, plots, report, runtime, scores, series, shapes, text, weights  # noqa: E402
 from .callbacks import LivePlot  # noqa: E402
 from .data import Dataset  # noqa: E402
 from .report import ExpectationError  # noqa: E402
@@ -23,5 +23,5 @@ from .runtime import ProfileError, Run, setup  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["setup", "Run", "Dataset", "LivePlot", "ExpectationError", "ProfileError",
-           "checks", "data", "plots", "report", "runtime", "scores", "series", "shapes", "text",
+           "captions", "checks", "data", "plots", "report", "runtime", "scores", "series", "shapes", "text",
            "weights"]
