@@ -13,6 +13,7 @@ PY      := $(VENV)/bin/python
 PROFILE ?=
 OUT     ?= build
 TESTS   ?=
+NB      ?=
 # PyTorch's CPU wheels (about 200 MB) instead of the CUDA build a plain `pip install torch` brings
 # on Linux. Empty it to use only your configured indexes.
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
@@ -42,8 +43,8 @@ $(STAMP): requirements.txt $(wildcard requirements/*.txt) pyproject.toml
 lab: setup                     ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks/
 
-run: setup                     ## execute every notebook headless (PROFILE=auto|smoke|cpu|gpu), write build/index.html
-	$(PY) -m course_utils run --out $(OUT) $(if $(PROFILE),--profile $(PROFILE))
+run: setup                     ## execute every notebook (or NB="03 04") headless (PROFILE=auto|smoke|cpu|gpu), write build/index.html
+	$(PY) -m course_utils run $(NB) --out $(OUT) $(if $(PROFILE),--profile $(PROFILE))
 
 test: setup                    ## unit tests + every notebook under nbval in the smoke profile (TESTS=paths for fewer)
 	$(PY) -m pytest $(TESTS)
