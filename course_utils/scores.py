@@ -10,7 +10,9 @@ samples. Two numbers come out of its predicted class probabilities:
   here: few classes present, one class far above 10 %.
 * **inception score** (Salimans et al. 2016, with this judge in place of the
   Inception network): high only when every sample is confidently one digit
-  AND the digits are varied; from 1 (no idea, or one class) to 10.
+  AND the digits are varied; from 1 (no idea, or one class) to 10. The
+  notebook computes it itself (a few lines of NumPy, section 3) and passes
+  its function to :func:`score_images`; this module only carries the number.
 
 Taught with: 06 · Generative adversarial networks, sections "A judge that can
 say 'I don't know'", "Measuring quality" and "A conditional GAN".
@@ -18,14 +20,13 @@ say 'I don't know'", "Measuring quality" and "A conditional GAN".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 __all__ = ["Scores", "check_probabilities", "recognisability", "class_coverage", "agreement",
-           "inception_score",
            "predict_proba", "score_images", "scores_table", "junk_images"]
 
 
@@ -120,16 +121,6 @@ def class_coverage(probs_or_labels: Any, n_classes: int | None = None) -> Covera
                     max_fraction=float(f.max()), diversity=diversity)
 
 
-def inception_score(probs: Any) -> float:
-    """``exp(mean KL(p(y|x) || p(y)))``: 1 for unsure or collapsed samples, up to n_classes for
-    confident and evenly spread ones (the Inception Score, computed with the digit judge)."""
-    p = check_probabilities(probs)
-    marginal = p.mean(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kl = np.where(p > 0, p * (np.log(p) - np.log(marginal)), 0.0).sum(axis=1)
-    return float(np.exp(kl.mean()))
-
-
 def agreement(probs: Any, requested: Any) -> float:
     """Fraction of samples whose top class is the class that was asked for (conditional GAN)."""
     p = check_probabilities(probs)
@@ -176,22 +167,42 @@ class Scores:
     n_present: int
     max_fraction: float
     diversity: float
-    inception_score: float
     counts: np.ndarray
+    inception_score: float | None = None  # None when no inception-score function was given
 
     def __str__(self) -> str:
-        return (f"recognisability {self.recognisability:.3f} · classes present {self.n_present} · "
-                f"largest class {self.max_fraction:.1%} · diversity {self.diversity:.3f} · "
-                f"inception score {self.inception_score:.2f}")
+        text = (f"recognisability {self.recognisability:.3f} · classes present {self.n_present} · "
+                f"largest class {self.max_fraction:.1%} · diversity {self.diversity:.3f}")
+        if self.inception_score is not None:
+            text += f" · inception score {self.inception_score:.2f}"
+        return text
 
 
-def score_images(classifier: Any, images: Any) -> Scores:
-    """Score generated (or real) images with a trained classifier. See the module docstring."""
+def score_images(classifier: Any, images: Any,
+                 inception_score: Callable[[np.ndarray], float] | None = None) -> Scores:
+    """Score generated (or real) images with a trained classifier. See the module docstring.
+
+    ``inception_score``, if given, is called with the judge's probabilities
+    (n, classes) and must return one finite number between 1 and n_classes
+    (06 · GANs, section 3, writes it); anything else is a clear error.
+    """
     p = predict_proba(classifier, images)
     cov = class_coverage(p)
+    score = None
+    if inception_score is not None:
+        if not callable(inception_score):
+            raise TypeError("inception_score must be a function of the probabilities, got "
+                            f"{type(inception_score).__name__}")
+        try:
+            score = float(inception_score(p))
+        except (TypeError, ValueError) as e:
+            raise TypeError("inception_score must return one number") from e
+        if not np.isfinite(score) or not 1.0 - 1e-6 <= score <= p.shape[1] + 1e-6:
+            raise ValueError(f"inception_score returned {score}; an inception score lies between 1 "
+                             f"and the number of classes ({p.shape[1]})")
     return Scores(recognisability=recognisability(p), n_present=cov.n_present,
-                  max_fraction=cov.max_fraction, diversity=cov.diversity,
-                  inception_score=inception_score(p), counts=cov.counts)
+                  max_fraction=cov.max_fraction, diversity=cov.diversity, counts=cov.counts,
+                  inception_score=score)
 
 
 def scores_table(scores: Mapping[str, Scores]) -> Any:
@@ -205,8 +216,9 @@ def scores_table(scores: Mapping[str, Scores]) -> Any:
         if not isinstance(s, Scores):
             raise TypeError(f"{name!r}: expected a Scores (from score_images), got {type(s).__name__}")
         rows[name] = {"recognisability": round(s.recognisability, 3), "classes present": s.n_present,
-                      "largest class": f"{s.max_fraction:.1%}", "diversity": round(s.diversity, 3),
-                      "inception score": round(s.inception_score, 2)}
+                      "largest class": f"{s.max_fraction:.1%}", "diversity": round(s.diversity, 3)}
+        if s.inception_score is not None:
+            rows[name]["inception score"] = round(s.inception_score, 2)
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

@@ -18,6 +18,13 @@ def perfect_judge(n_classes=10):
     return judge
 
 
+def reference_inception_score(probs):
+    """The formula notebook 06 writes (section 3): exp(mean KL(p(y|x) || p(y)))."""
+    p_y = probs.mean(axis=0)
+    kl = np.sum(probs * (np.log(probs + 1e-12) - np.log(p_y + 1e-12)), axis=1)
+    return float(np.exp(kl.mean()))
+
+
 def labelled_images(labels, n_classes=10):
     x = np.zeros((len(labels), 8, 8), dtype="float32")
     x[:, 0, 0] = np.asarray(labels) / (n_classes - 1)
@@ -26,23 +33,41 @@ def labelled_images(labels, n_classes=10):
 
 def test_perfect_real_set_scores_high():
     labels = np.arange(1000) % 10
-    s = scores.score_images(perfect_judge(), labelled_images(labels))
+    s = scores.score_images(perfect_judge(), labelled_images(labels), reference_inception_score)
     assert s.recognisability > 0.99
     assert s.n_present == 10 and s.max_fraction == pytest.approx(0.1)
     assert s.diversity == pytest.approx(1.0)
     assert s.inception_score > 9.0
-    assert "recognisability" in str(s)
+    assert "recognisability" in str(s) and "inception score" in str(s)
 
 
 def test_constant_set_scores_low_on_diversity():
-    s = scores.score_images(perfect_judge(), np.zeros((500, 8, 8, 1)))
+    s = scores.score_images(perfect_judge(), np.zeros((500, 8, 8, 1)), reference_inception_score)
     assert s.n_present == 1 and s.max_fraction == 1.0 and s.diversity == pytest.approx(0.0)
     assert s.inception_score == pytest.approx(1.0)
 
 
-def test_inception_score_of_unsure_judge_is_one():
-    assert scores.inception_score(np.full((50, 10), 0.1)) == pytest.approx(1.0)
-    assert scores.inception_score(np.eye(4)[[0, 1, 2, 3] * 5]) == pytest.approx(4.0)
+def test_notebook_inception_formula_on_known_cases():
+    assert reference_inception_score(np.full((50, 10), 0.1)) == pytest.approx(1.0)
+    assert reference_inception_score(np.eye(4)[[0, 1, 2, 3] * 5]) == pytest.approx(4.0, rel=1e-6)
+
+
+def test_without_an_inception_function_the_score_is_absent():
+    s = scores.score_images(perfect_judge(), labelled_images(np.arange(20) % 10))
+    assert s.inception_score is None and "inception" not in str(s)
+    assert "inception score" not in scores.scores_table({"real": s}).columns
+
+
+@pytest.mark.parametrize("bad, error, match", [
+    (42, TypeError, "function"),
+    (lambda p: "high", TypeError, "one number"),
+    (lambda p: float("nan"), ValueError, "between 1"),
+    (lambda p: 0.5, ValueError, "between 1"),
+    (lambda p: 11.0, ValueError, "between 1"),
+])
+def test_bad_inception_function(bad, error, match):
+    with pytest.raises(error, match=match):
+        scores.score_images(perfect_judge(), labelled_images(np.arange(20) % 10), bad)
 
 
 def test_recognisability_of_uncertain_judge_is_low():
@@ -104,9 +129,10 @@ def test_bad_images_and_classifier():
 
 
 def test_scores_table():
-    s = scores.score_images(perfect_judge(), labelled_images(np.arange(30) % 10))
+    s = scores.score_images(perfect_judge(), labelled_images(np.arange(30) % 10), reference_inception_score)
     t = scores.scores_table({"real": s})
     assert list(t.index) == ["real"] and t.loc["real", "classes present"] == 10
+    assert t.loc["real", "inception score"] > 9
     with pytest.raises(ValueError):
         scores.scores_table({})
     with pytest.raises(TypeError, match="Scores"):
