@@ -55,6 +55,7 @@ BASE = "auto"  # "auto": VGG16 with its ImageNet weights when they can be had; "
 # %%
 import gc
 import time
+from functools import partial
 
 import keras
 import numpy as np
@@ -78,7 +79,7 @@ SIZE = run.pick(smoke=64, cpu=64, gpu=128)  # the larger input resolution of sec
 BATCH = run.pick(smoke=250, cpu=250, gpu=250)  # batch size for feature extraction and VGG16 training
 N_PER_CLASS = 2  # labelled images per class in the offline stand-in task: "a few"
 ALL_MODELS = ["Xception", "VGG16", "VGG19", "ResNet50", "InceptionV3", "MobileNetV2", "DenseNet121"]
-TABLE_MODELS = run.pick(smoke=["MobileNetV2"], cpu=ALL_MODELS, gpu=ALL_MODELS)
+MEASURE_TABLE = run.pick(smoke=False, cpu=True, gpu=True)  # build the seven models to measure them?
 # Several training steps in one compiled call (much faster on a GPU); PyTorch allows only 1.
 STEPS_PER_EXECUTION = 1 if keras.backend.backend() == "torch" else run.pick(smoke=1, cpu=1, gpu=20)
 if run.accelerator:  # float16 arithmetic: much faster on a GPU; the weights stay float32
@@ -109,14 +110,15 @@ if run.accelerator:  # float16 arithmetic: much faster on a GPU; the weights sta
 # `weights=None` (nothing is downloaded) and measure it; beside the measurements are the
 # numbers from the Keras documentation's table of 2018–2020. "Depth" has two definitions: the
 # old table counted layers, the current one counts layers with weights (convolutions, dense and
-# batch-normalisation layers). The smoke profile builds only MobileNetV2, to stay within its minute.
+# batch-normalisation layers). The smoke profile builds none of them, to stay within its minute,
+# and shows only the documentation's numbers.
 
 # %%
-table = cu.weights.applications_table(TABLE_MODELS)
+table = cu.weights.applications_table(ALL_MODELS, measure=MEASURE_TABLE)
 table
 
 # %% [markdown]
-# The parameter counts match the documentation, and size ≈ 4 bytes × parameters. VGG16 and
+# The measured parameter counts match the documentation, and size ≈ 4 bytes × parameters. VGG16 and
 # VGG19 (138 and 144 million parameters) are 5–6 times bigger than ResNet50, Xception or
 # InceptionV3 (23–26 million) and 40 times bigger than MobileNetV2, because of their three dense
 # layers: VGG16's first one alone has $7 \cdot 7 \cdot 512 \cdot 4096 \approx 103$ million
@@ -228,7 +230,9 @@ if USE_VGG16:
     USE_VGG16 = not data.standin
 if USE_VGG16:  # VGG16, ImageNet → CIFAR-10
     base, model = vgg_base, vgg_model
-    scratch_base = keras.applications.VGG16(include_top=False, input_shape=(32, 32, 3), weights=None)
+    make_scratch_base = partial(keras.applications.VGG16, include_top=False, input_shape=(32, 32, 3),
+                                weights=None)  # the same architecture, random weights
+    REPEATS = 1  # thousands of labels: one run is a fair measurement
     x_train, y_train, x_test, y_test = data.x_train, data.y_train, data.x_test, data.y_test
     class_names = data.class_names
     del data  # keep one copy of the images in memory, not two
@@ -238,6 +242,7 @@ if USE_VGG16:  # VGG16, ImageNet → CIFAR-10
     HEAD_EPOCHS = run.pick(smoke=10, cpu=30, gpu=8)  # epochs of a head on cached features
     SCRATCH_EPOCHS = run.pick(smoke=1, cpu=4, gpu=4)  # the same model from random weights
     AUG_EPOCHS, FT_EPOCHS = run.pick(smoke=1, cpu=1, gpu=1), run.pick(smoke=1, cpu=1, gpu=2)
+    STEPS_PER_EPOCH = None  # one pass over the images an epoch
 else:  # the stand-in, digits 0–4 → digits 5–9
     del vgg_base, vgg_model
     if BASE == "auto" and not vgg_info.pretrained:
@@ -246,7 +251,8 @@ else:  # the stand-in, digits 0–4 → digits 5–9
     run.standin("04 ran on the course's stand-in base (digits 0–4 → 5–9), not VGG16 on CIFAR-10")
     base = cu.weights.standin_base()  # pretrained, hash-checked, the weights ship with the course
     base.trainable = False
-    scratch_base = cu.weights.standin_base(pretrained=False)  # same architecture, random weights
+    make_scratch_base = partial(cu.weights.standin_base, pretrained=False)  # same architecture, random weights
+    REPEATS = 3  # with ten labels one run is noisy: section 8 averages three
     digits = cu.data.load_mnist_subset()
     cu.data.announce("digits 5–9", digits.source)
     few = np.concatenate([np.flatnonzero(digits.y_train == c)[:N_PER_CLASS] for c in range(5, 10)])
@@ -256,9 +262,11 @@ else:  # the stand-in, digits 0–4 → digits 5–9
     class_names = [str(c) for c in range(5, 10)]
     augment = [layers.RandomRotation(0.05), layers.RandomTranslation(0.1, 0.1)]  # a flipped digit is no digit
     FINE_TUNE_FROM, FINE_TUNE_LR = "block3_conv1", 1e-4
-    EPOCHS, HEAD_EPOCHS, SCRATCH_EPOCHS = 5, 30, 30
-    AUG_EPOCHS, FT_EPOCHS = run.pick(smoke=10, cpu=30, gpu=30), run.pick(smoke=10, cpu=20, gpu=20)
-    BATCH = 16
+    # Ten images make one batch; an epoch of one step would cost more in overhead than in
+    # arithmetic (most on PyTorch), so here an epoch is STEPS_PER_EPOCH steps on that batch.
+    BATCH, STEPS_PER_EPOCH = len(x_train), 5
+    EPOCHS, HEAD_EPOCHS, SCRATCH_EPOCHS = 2, 6, 6
+    AUG_EPOCHS, FT_EPOCHS = run.pick(smoke=2, cpu=6, gpu=6), run.pick(smoke=2, cpu=4, gpu=4)
     model = keras.Sequential([
         keras.Input(x_train.shape[1:]),
         base,
@@ -270,18 +278,43 @@ n_classes = len(class_names)
 print(f"Transfer: {base.name} → {n_classes} new classes; {len(x_train):,} labelled training images "
       f"{x_train.shape[1:]}, {len(x_test):,} test images")
 
+
 # %% [markdown]
 # ## 6. Frozen base + new head, end to end
 #
 # The plain way: every epoch, every training image goes through the whole (frozen) base and the
-# new head; only the head learns. (For VGG16 the pixels are fed as they come, scaled to [0, 1], as
+# new head; only the head learns. `Batches` (below) hands `fit` the images in shuffled batches of
+# one size; section 7 says why. (For VGG16 the pixels are fed as they come, scaled to [0, 1], as
 # the 2020 course did; the stand-in was trained on exactly such digits.)
 
 # %%
+class Batches(keras.utils.PyDataset):
+    """(x, y) in shuffled batches of one size (the remainder dropped), as stored; `steps` an epoch."""
+
+    def __init__(self, x, y, batch_size, steps=None, seed=SEED):
+        super().__init__()
+        self.x, self.y, self.batch_size = x, y, batch_size
+        self.n_batches = max(1, len(x) // batch_size)
+        self.steps = steps or self.n_batches
+        self.rng = np.random.default_rng(seed)
+        self.order = self.rng.permutation(len(x))
+
+    def __len__(self):
+        return self.steps
+
+    def __getitem__(self, i):
+        i = i % self.n_batches
+        idx = np.sort(self.order[i * self.batch_size:(i + 1) * self.batch_size])
+        return self.x[idx], self.y[idx]
+
+    def on_epoch_end(self):
+        self.order = self.rng.permutation(len(self.x))
+
+
 model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
               metrics=["accuracy"], steps_per_execution=STEPS_PER_EXECUTION)
 t0 = time.perf_counter()
-model.fit(x_train, y_train, epochs=EPOCHS, batch_size=BATCH, verbose=run.verbose,
+model.fit(Batches(x_train, y_train, BATCH, STEPS_PER_EPOCH), epochs=EPOCHS, verbose=run.verbose,
           callbacks=[cu.LivePlot(title="Frozen base + new head, end to end")])
 seconds_end = time.perf_counter() - t0
 p_end = model.predict(x_test, batch_size=BATCH, verbose=0)
@@ -298,8 +331,9 @@ print(f"frozen base + new head: test accuracy {acc_end:.3f} after {EPOCHS} epoch
 # fraction of the time.
 #
 # Two details keep this fast on a GPU too: one extractor per (base, input size), built once and
-# reused, and `Batches`, which hands the cached features to `fit` in fixed-size batches as they
-# are stored (float16 on a GPU stays float16; the head casts each batch as it arrives).
+# reused, and `Batches`, a `keras.utils.PyDataset` that hands arrays to `fit` in shuffled batches
+# of one size (no short last batch to compile for) as they are stored: float16 features on a GPU
+# stay float16 until the head casts each batch. (From here on every `fit` takes its batches from it.)
 
 # %%
 extractors = {}
@@ -312,26 +346,6 @@ def extract(base, x, size=None):
         resize = [layers.Resizing(size, size)] if size else []
         extractors[key] = keras.Sequential([keras.Input(x.shape[1:]), *resize, base])
     return extractors[key].predict(x, batch_size=BATCH, verbose=0)
-
-
-class Batches(keras.utils.PyDataset):
-    """(features, labels) in shuffled batches of one size (the remainder dropped), as stored."""
-
-    def __init__(self, x, y, batch_size, seed=SEED):
-        super().__init__()
-        self.x, self.y, self.batch_size = x, y, batch_size
-        self.rng = np.random.default_rng(seed)
-        self.order = self.rng.permutation(len(x))
-
-    def __len__(self):
-        return max(1, len(self.x) // self.batch_size)
-
-    def __getitem__(self, i):
-        idx = np.sort(self.order[i * self.batch_size:(i + 1) * self.batch_size])
-        return self.x[idx], self.y[idx]
-
-    def on_epoch_end(self):
-        self.order = self.rng.permutation(len(self.x))
 
 
 def make_head(input_shape, pooling="flatten"):
@@ -350,7 +364,7 @@ def train_head(f_train, f_test, pooling="flatten", epochs=HEAD_EPOCHS):
     head.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
                  metrics=["accuracy"], steps_per_execution=STEPS_PER_EXECUTION)
     t0 = time.perf_counter()
-    head.fit(Batches(f_train, y_train, BATCH), epochs=epochs, verbose=0)
+    head.fit(Batches(f_train, y_train, BATCH, STEPS_PER_EPOCH), epochs=epochs, verbose=0)
     acc = float(np.mean(head.predict(f_test, batch_size=BATCH, verbose=0).argmax(1) == y_test))
     return head, acc, time.perf_counter() - t0
 
@@ -398,28 +412,36 @@ print(f"head on cached features, {HEAD_EPOCHS} epochs: test accuracy {acc_head:.
 # ## 8. What did the pretrained weights buy?
 #
 # The honest comparison: **the same architecture**, base and head, trained from random weights
-# on the same labelled images, every layer trainable. Whatever the transferred model does better
-# comes from what its base learned on the source task.
+# on the same labelled images for as many steps as the head, every layer trainable. Whatever the
+# transferred model does better comes from what its base learned on the source task. With ten
+# labelled images one training run says little (another random start moves the test accuracy by
+# several points), so the stand-in's comparison is the mean of three runs each way.
 
 # %%
-scratch = keras.Sequential([keras.Input(x_train.shape[1:]), scratch_base, layers.Flatten(),
-                            layers.Dense(256, activation="relu"),
-                            layers.Dense(n_classes, activation="softmax", dtype="float32")],
-                           name="from_scratch")
-scratch.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
-                metrics=["accuracy"], steps_per_execution=STEPS_PER_EXECUTION)
-t0 = time.perf_counter()
-scratch.fit(x_train, y_train, epochs=SCRATCH_EPOCHS, batch_size=BATCH, verbose=0)
-acc_scratch = float(np.mean(scratch.predict(x_test, batch_size=BATCH, verbose=0).argmax(1) == y_test))
-seconds_scratch = time.perf_counter() - t0
-print(f"from scratch, {SCRATCH_EPOCHS} epochs: {acc_scratch:.3f}; transferred (frozen base, head "
-      f"on cached features): {acc_head:.3f}; chance: {1 / n_classes:.3f}")
-gain = run.expect("transfer_gain_over_scratch", acc_head - acc_scratch,
+runs = []
+for r in range(REPEATS):
+    keras.utils.set_random_seed(SEED + r)  # another random start for each run
+    scratch = keras.Sequential([keras.Input(x_train.shape[1:]), make_scratch_base(), layers.Flatten(),
+                                layers.Dense(256, activation="relu"),
+                                layers.Dense(n_classes, activation="softmax", dtype="float32")],
+                               name="from_scratch")
+    scratch.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                    metrics=["accuracy"], steps_per_execution=STEPS_PER_EXECUTION)
+    scratch.fit(Batches(x_train, y_train, BATCH, STEPS_PER_EPOCH), epochs=SCRATCH_EPOCHS, verbose=0)
+    acc = float(np.mean(scratch.predict(x_test, batch_size=BATCH, verbose=0).argmax(1) == y_test))
+    transferred = acc_head if r == 0 else train_head(f_train, f_test)[1]  # a new head, same base
+    runs.append({"from scratch": acc, "transferred (frozen base)": transferred})
+runs = pd.DataFrame(runs)
+acc_scratch, acc_transfer = runs.mean()
+print(f"test accuracy, mean of {REPEATS} run(s): from scratch {acc_scratch:.3f}, transferred "
+      f"{acc_transfer:.3f}; chance {1 / n_classes:.3f}")
+gain = run.expect("transfer_gain_over_scratch", acc_transfer - acc_scratch,
                   at_least=run.pick(smoke=0.05, cpu=0.10, gpu=0.10),
                   hint="the pretrained base should beat the same network trained from random weights "
                        "on so few labels: are its pretrained weights loaded, and is it frozen?")
-del scratch, scratch_base
+del scratch
 gc.collect()
+runs.round(3)
 
 # %% [markdown]
 # *Takeaway: with few labels, a network cannot learn good features by itself; a pretrained base
@@ -447,7 +469,7 @@ gc.collect()
 
 # %%
 steps = {"from scratch": acc_scratch, "frozen base + head": acc_end,
-         f"+ {HEAD_EPOCHS} head epochs": acc_head}
+         f"+ {HEAD_EPOCHS} head epochs": acc_transfer}  # the first two: means of section 8's runs
 if USE_VGG16:
     preprocess = keras.applications.vgg16.preprocess_input
     x_train_in, x_test_in = preprocess(255.0 * x_train), preprocess(255.0 * x_test)
@@ -481,7 +503,7 @@ full = keras.Sequential([keras.Input(x_train_in.shape[1:]), *augment, *resize, b
                         name="transfer")
 full.compile(optimizer=keras.optimizers.Adam(3e-4), loss="sparse_categorical_crossentropy",
              metrics=["accuracy"], steps_per_execution=STEPS_PER_EXECUTION)
-full.fit(x_train_in, y_train, epochs=AUG_EPOCHS, batch_size=BATCH, verbose=0)
+full.fit(Batches(x_train_in, y_train, BATCH, STEPS_PER_EPOCH), epochs=AUG_EPOCHS, verbose=0)
 steps["+ augmentation"] = full.evaluate(x_test_in, y_test, batch_size=BATCH, verbose=0)[1]
 print(f"+ augmentation, {AUG_EPOCHS} epochs: test accuracy {steps['+ augmentation']:.3f}")
 
@@ -500,7 +522,7 @@ print(f"fine-tuning {n_trainable:,} parameters: the head and "
       f"{[layer.name for layer in big_base.layers if layer.trainable and layer.weights]}")
 full.compile(optimizer=keras.optimizers.Adam(FINE_TUNE_LR), loss="sparse_categorical_crossentropy",
              metrics=["accuracy"], steps_per_execution=STEPS_PER_EXECUTION)
-full.fit(x_train_in, y_train, epochs=FT_EPOCHS, batch_size=BATCH, verbose=0)
+full.fit(Batches(x_train_in, y_train, BATCH, STEPS_PER_EPOCH), epochs=FT_EPOCHS, verbose=0)
 steps["+ fine-tuning"] = full.evaluate(x_test_in, y_test, batch_size=BATCH, verbose=0)[1]
 print(f"+ fine-tuning from {FINE_TUNE_FROM} at {FINE_TUNE_LR:g}, {FT_EPOCHS} epochs: "
       f"test accuracy {steps['+ fine-tuning']:.3f}")

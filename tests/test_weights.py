@@ -250,3 +250,13 @@ def test_corrupt_standin_file_is_never_loaded(tmp_path):
 def test_standin_architecture_rejects_bad_shapes(shape):
     with pytest.raises(ValueError, match="input_shape|8×8"):
         weights.build_standin_base(shape)
+
+
+def test_applications_table_without_measuring_builds_nothing(monkeypatch):
+    monkeypatch.setattr(keras.applications, "VGG16", lambda **kw: pytest.fail("built a model"))
+    t = weights.applications_table(["VGG16", "ResNet50"], measure=False)
+    assert list(t.index) == ["VGG16", "ResNet50"]
+    assert t.loc["VGG16", "quoted parameters"] == 138_357_544
+    assert "parameters" not in t.columns  # nothing measured, nothing pretended
+    with pytest.raises(ValueError, match="no documented numbers"):
+        weights.applications_table(["NASNetLarge"], measure=False)
