@@ -106,8 +106,9 @@ def edge_filter(kernel: Any) -> bool:
                           "an edge detector must give 0 there: make its weights add up to zero.")
     if r_v > 0.25 * r_h:
         raise CheckFailed(f"it also answers on a vertical edge ({r_v:.3g} vs {r_h:.3g} on a "
-                          "horizontal one): it detects changes from left to right too. Keep every "
-                          "row constant, e.g. all of the top row the same number.")
+                          "horizontal one): it detects changes from left to right too. Make every "
+                          "column add up to zero, e.g. the bottom row the negative of the top row "
+                          "(Sobel y: [[-1, -2, -1], [0, 0, 0], [1, 2, 1]]).")
     return passed(f"a horizontal-edge detector: edge response {r_h:.3g}, vertical edge {r_v:.3g}, "
                   f"flat area {r_flat:.3g}.")
 
