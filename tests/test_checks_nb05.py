@@ -23,36 +23,44 @@ def test_shapes_starter_right_wrong(capsys):
         checks.rnn_output_shapes(dict(RIGHT_SHAPES, last="big"))
 
 
-def right_windows(values, window, split_at):
+def right_windows(values, window, split_at, horizon):
     values = np.asarray(values)
-    t = np.arange(window, len(values))
-    X = np.stack([values[i - window:i] for i in t])
-    y = values[t]
+    t = np.arange(window + horizon - 1, len(values))       # index of every target
+    X = np.stack([values[i - horizon - window + 1:i - horizon + 1] for i in t])
     train = t < split_at
-    return X[train], y[train], X[~train], y[~train]
+    return X[train], values[t][train], X[~train], values[t][~train]
 
 
-def leaky_windows(values, window, split_at):  # splits by the window's start: training sees the future
+def leaky_windows(values, window, split_at, horizon):  # splits by the window's start: training sees the future
     values = np.asarray(values)
-    t = np.arange(window, len(values))
-    X = np.stack([values[i - window:i] for i in t])
-    train = t - window < split_at
+    t = np.arange(window + horizon - 1, len(values))
+    X = np.stack([values[i - horizon - window + 1:i - horizon + 1] for i in t])
+    train = t - window - horizon < split_at
     return X[train], values[t][train], X[~train], values[t][~train]
 
 
 def test_leak_free_windows(capsys):
-    assert checks.leak_free_windows(lambda v, w, s: None) is False
+    assert checks.leak_free_windows(lambda v, w, s, h: None) is False
     assert "Not attempted" in capsys.readouterr().out
     assert checks.leak_free_windows(right_windows) is True
     with pytest.raises(CheckFailed, match="leak"):
         checks.leak_free_windows(leaky_windows)
 
-    def gap_windows(values, window, split_at):  # targets one step too far ahead
-        X_tr, y_tr, X_te, y_te = right_windows(values, window + 1, split_at)
-        return X_tr[:, :-1], y_tr, X_te[:, :-1], y_te
+    def next_value_windows(values, window, split_at, horizon):  # ignores the horizon
+        return right_windows(values, window, split_at, 1)
 
-    with pytest.raises(CheckFailed, match="right after"):
-        checks.leak_free_windows(gap_windows)
+    with pytest.raises(CheckFailed, match="3 steps after"):
+        checks.leak_free_windows(next_value_windows)
+
+    def short_train(values, window, split_at, horizon):  # drops the first training window
+        X_tr, y_tr, X_te, y_te = right_windows(values, window, split_at, horizon)
+        return X_tr[1:], y_tr[1:], X_te, y_te
+
+    with pytest.raises(CheckFailed, match="every target 7..69"):
+        checks.leak_free_windows(short_train)
+
+    with pytest.raises(CheckFailed, match="four arrays"):
+        checks.leak_free_windows(lambda v, w, s, h: (1, 2))
 
 
 def test_temperature(capsys):

@@ -69,57 +69,71 @@ def rnn_output_shapes(answers: Mapping[str, Any]) -> bool:
 
 
 def leak_free_windows(fn: Callable[..., Any]) -> bool:
-    """Exercise 2 (section "Forecasting with honest baselines"): ``fn(values, window, split_at)``
-    returns ``(X_train, y_train, X_test, y_test)`` with windows of ``window`` values predicting
-    the next one, training targets before index ``split_at``, test targets from it on."""
+    """Exercise 2 (section "Forecasting with honest baselines"): ``fn(values, window, split_at,
+    horizon)`` returns ``(X_train, y_train, X_test, y_test)``: windows of ``window`` values, each
+    with the value ``horizon`` steps after its last one as target; training targets before index
+    ``split_at``, test targets from it on."""
     values = np.arange(100.0)  # each value is its own index, so a leak shows at once
-    out = fn(values, 5, 70)
+    window, split_at, horizon = 5, 70, 3
+    out = fn(values, window, split_at, horizon)
     if out is None:
         return not_attempted("make_split_windows still returns None.")
     try:
         X_tr, y_tr, X_te, y_te = (np.asarray(a, dtype="float64") for a in out)
     except (TypeError, ValueError):
         raise CheckFailed("return four arrays: X_train, y_train, X_test, y_test") from None
-    if X_tr.ndim != 2 or X_tr.shape[1] != 5 or X_te.ndim != 2 or X_te.shape[1] != 5:
-        raise CheckFailed(f"X_train and X_test must have shape (n, window=5); got {X_tr.shape} and {X_te.shape}")
+    if X_tr.ndim != 2 or X_tr.shape[1] != window or X_te.ndim != 2 or X_te.shape[1] != window:
+        raise CheckFailed(f"X_train and X_test must have shape (n, window={window}); "
+                          f"got {X_tr.shape} and {X_te.shape}")
     if len(X_tr) != len(y_tr) or len(X_te) != len(y_te):
         raise CheckFailed("each X needs exactly one target per window")
-    if not np.array_equal(X_tr[:, -1] + 1, y_tr) or not np.array_equal(X_te[:, -1] + 1, y_te):
-        raise CheckFailed("each target must be the value right after its window (no gap, no overlap)")
     if not np.all(np.diff(X_tr, axis=1) == 1) or not np.all(np.diff(X_te, axis=1) == 1):
         raise CheckFailed("a window must be consecutive values of the series, in order (do not shuffle inside)")
-    if y_tr.size and (X_tr.max() >= 70 or y_tr.max() >= 70):
+    gap = np.concatenate([y_tr - X_tr[:, -1], y_te - X_te[:, -1]])
+    if not np.all(gap == horizon):
+        seen = sorted({int(g) for g in gap})
+        raise CheckFailed(f"with horizon={horizon} each target lies {horizon} steps after its window's "
+                          f"last value (horizon=1: the value right after it); yours lie {seen} steps after")
+    if y_tr.size and (X_tr.max() >= split_at or y_tr.max() >= split_at):
         raise CheckFailed(f"leak: a training window uses index {int(max(X_tr.max(), y_tr.max()))}, "
-                          "which lies in the test period (≥ split_at = 70). Training targets must come "
-                          "before split_at, so their inputs do too.")
-    if y_te.size and y_te.min() < 70:
+                          f"which lies in the test period (≥ split_at = {split_at}). Training targets must "
+                          "come before split_at, so their inputs do too.")
+    if y_te.size and y_te.min() < split_at:
         raise CheckFailed("a test target lies before split_at: it belongs to training")
-    if sorted(y_tr.tolist()) != list(range(5, 70)):
-        raise CheckFailed(f"training should have one window for every target 5..69 (65 windows), got {len(y_tr)}")
-    if sorted(y_te.tolist()) != list(range(70, 100)):
-        raise CheckFailed(f"test should have one window for every target 70..99 (30 windows), got {len(y_te)}. "
+    first = window + horizon - 1  # the first index that has a full window before it
+    if sorted(y_tr.tolist()) != list(range(first, split_at)):
+        raise CheckFailed(f"training should have one window for every target {first}..{split_at - 1} "
+                          f"({split_at - first} windows), got {len(y_tr)}")
+    if sorted(y_te.tolist()) != list(range(split_at, len(values))):
+        raise CheckFailed(f"test should have one window for every target {split_at}..{len(values) - 1} "
+                          f"({len(values) - split_at} windows), got {len(y_te)}. "
                           "Test windows may start before split_at: the past is known when forecasting.")
     return passed("windows and split leak nothing: every training value lies before the test period.")
+
+
+def _apply_temperature(probs: np.ndarray, temperature: float) -> np.ndarray:
+    """The reference answer of Exercise 3, in log space (safe for tiny probabilities)."""
+    logp = np.log(np.maximum(np.asarray(probs, dtype="float64"), 1e-300)) / temperature
+    q = np.exp(logp - logp.max())
+    return q / q.sum()
 
 
 def temperature(fn: Callable[[np.ndarray, float], Any]) -> bool:
     """Exercise 3 (section "Generating text"): ``fn(probs, T)`` returns probs re-weighted as
     ``p_i^(1/T) / Σ_j p_j^(1/T)``."""
-    from ..text import apply_temperature
-
     p = np.array([0.6, 0.25, 0.1, 0.05])
     out = fn(p.copy(), 0.5)
     if out is None:
         return not_attempted("apply_temperature still returns None.")
     for T in (0.5, 1.0, 2.0, 0.2):
         got = np.asarray(fn(p.copy(), T), dtype="float64")
-        want = apply_temperature(p, T)
+        want = _apply_temperature(p, T)
         if got.shape != want.shape:
             raise CheckFailed(f"T={T}: shape {got.shape}, expected {want.shape}")
         if not np.isclose(got.sum(), 1.0):
             raise CheckFailed(f"T={T}: the result sums to {got.sum():.3f}; divide by the sum so it is a distribution")
         if not np.allclose(got, want, atol=1e-6):
-            if T != 1.0 and np.allclose(got, apply_temperature(p, 1 / T), atol=1e-6):
+            if T != 1.0 and np.allclose(got, _apply_temperature(p, 1 / T), atol=1e-6):
                 raise CheckFailed("the power is inverted: use p ** (1 / T), so a small T sharpens")
             raise CheckFailed(f"T={T}: got {np.round(got, 3)}, expected {np.round(want, 3)}. "
                               "Raise each probability to the power 1/T, then normalise.")
