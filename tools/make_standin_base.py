@@ -11,11 +11,12 @@ convolutions and a max pooling); it is trained here with a temporary head
 (Flatten → Dense(256) → Dense(5)) that is then thrown away, as ImageNet's
 classifier is when 04 reuses VGG16's convolutional base.
 
-Deterministic on TensorFlow (fixed seed, ``enable_op_determinism``): running
-it twice on one machine writes the same weights. Other machines or library
-versions may differ in the last bits, so the sha256 the course pins
-(``course_utils.weights.STANDIN_SHA256``) is that of the shipped file; after
-rebuilding it, put the printed sha256 there. About 1 minute on a 2-core CPU.
+Seeded, with TensorFlow's ``enable_op_determinism``, so that a rerun with the
+same library versions should give the same weights (not yet checked bit for bit;
+other machines or versions may differ in the last bits). The sha256 the course
+pins (``course_utils.weights.STANDIN_SHA256``) is that of the shipped file, made
+with TensorFlow 2.21 / Keras 3.15; after rebuilding it, put the printed sha256
+there. About 1–2 minutes of CPU time (4 min wall on a busy 2-core machine).
 """
 
 from __future__ import annotations
