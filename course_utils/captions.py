@@ -343,6 +343,7 @@ def attention_matrix(weights: np.ndarray, rows: Sequence[str], cols: Sequence[st
         raise ValueError(f"weights of shape {w.shape} for {len(rows)} rows and {len(cols)} columns")
     fig, ax = plt.subplots(figsize=(0.3 * len(cols) + 2.2, 0.3 * len(rows) + 1.4), layout="constrained")
     im = ax.imshow(w, cmap="viridis", vmin=0)
+    ax.grid(False)
     ax.set_xticks(range(len(cols)), cols, rotation=90, fontsize=8)
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
     ax.set(xlabel=xlabel, ylabel=ylabel)
