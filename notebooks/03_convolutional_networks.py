@@ -6,19 +6,20 @@
 # A dense network gives every pixel its own weights. That is wasteful for images: an edge, an eye
 # or a wheel looks the same wherever it appears. A **convolutional network** slides one small
 # filter over the whole image instead, so it needs far fewer weights and recognises a pattern
-# wherever it is. In this notebook you apply convolution by hand, then train the course outline's
-# dense baseline and a real CNN on CIFAR-10 (or its offline stand-in) and look inside the CNN.
+# wherever it is. In this notebook you apply convolution by hand, then train a dense baseline and a
+# real CNN on CIFAR-10 (or its offline stand-in) with the same recipe, and look inside the CNN.
 #
 # **You will learn**
 # - what a convolution computes, by hand and with a Keras `Conv2D` whose filter you set yourself;
 # - what pooling does to the size of a feature map, and why it helps with shifted patterns;
-# - why the outline's "dense" baseline (8,391,818 parameters) loses to a CNN with a fraction of them;
+# - why a dense baseline with 8,391,818 parameters loses to a CNN with a fraction of them, and what
+#   such a comparison does and does not show;
 # - how batch normalization, dropout and data augmentation fit into a CNN;
 # - how to read first-layer filters and feature maps, and what a 32×32 model makes of a photo.
 #
 # **Prerequisites:** 02 · Multilayer networks (dense layers, softmax, training with Keras).
 #
-# **Time:** smoke about 25 s · cpu about 1.5 min (2-core CPU) · gpu about 8 min
+# **Time:** smoke about 45 s · cpu about 4 min (2-core CPU) · gpu about 6 min (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing
@@ -188,18 +189,18 @@ print("strongest response, square top-left vs bottom-right:", keras.ops.convert_
 # Takeaway: convolution finds a pattern anywhere; pooling makes the answer care less about where.
 
 # %% [markdown]
-# ## 4. CIFAR-10: the outline's baseline against a CNN
+# ## 4. CIFAR-10: a dense baseline against a CNN
 #
 # CIFAR-10 has 60,000 colour images of 32×32 pixels in ten classes (airplane, automobile, bird,
 # cat, ...). It comes from `keras.datasets` when it is cached or can be downloaded. The smoke
 # profile, and any machine without it, uses a **generated stand-in** instead (section 7): ten shapes
-# drawn at random positions, sizes and colours on noisy backgrounds. The output below says which one
-# you have.
+# drawn at random positions, sizes and colours on noisy backgrounds, with stray lines as clutter.
+# The output below says which one you have.
 
 # %%
-N_STANDIN = run.pick(smoke=3000, cpu=12000, gpu=24000)   # images generated when CIFAR-10 is missing
+N_STANDIN = run.pick(smoke=1800, cpu=9600, gpu=24000)   # images generated when CIFAR-10 is missing
 ds = cu.data.load_cifar10(standin_size=N_STANDIN, seed=SEED)
-ds = ds.subset(run.pick(smoke=2500, cpu=10000, gpu=None), run.pick(smoke=500, cpu=2000, gpu=None))
+ds = ds.subset(run.pick(smoke=1500, cpu=8000, gpu=None), run.pick(smoke=300, cpu=1600, gpu=None))
 print(ds)
 fig = cu.plots.image_grid(ds.x_train[:20], ds.y_train[:20], class_names=ds.class_names, ncols=10,
                           title="Training images and their labels")
@@ -220,50 +221,69 @@ def standardize(images):
 x_train, x_test = standardize(ds.x_train), standardize(ds.x_test)
 print(f"train {x_train.shape}, mean {x_train.mean():.2f}, std {x_train.std():.2f}")
 
+# %% [markdown]
+# **One recipe for every model.** A comparison only means something when the models differ in
+# nothing but their architecture. So both get the same images, the same preprocessing, the same
+# optimizer (Adam), the same learning-rate schedule (a short warm-up, then a cosine decay to zero),
+# the same number of epochs and the same batch size, through one function. The last 10 % of the
+# training images are held out for validation; the test images are touched once, at the end.
+#
+# In the gpu profile the models compute in **mixed precision**: float16 for the heavy arithmetic,
+# which a GPU's tensor cores run several times faster, float32 for the weights and the final
+# softmax (so probabilities and the loss stay accurate); the policy is switched back afterwards.
+
+# %%
+EPOCHS = run.pick(smoke=6, cpu=6, gpu=30)
+BATCH = run.pick(smoke=64, cpu=64, gpu=128)
+LEARNING_RATE = run.pick(smoke=5e-3, cpu=2e-3, gpu=2e-3)  # smoke: few steps, so larger ones
+MIXED_PRECISION = run.profile == "gpu" and run.accelerator
+if MIXED_PRECISION:
+    keras.mixed_precision.set_global_policy("mixed_float16")
+
+
+def train(model, title):
+    """Compile and fit `model` with this section's recipe; return its history and test accuracy."""
+    steps = EPOCHS * int(np.ceil(0.9 * len(x_train) / BATCH))
+    schedule = keras.optimizers.schedules.CosineDecay(0.0, steps, warmup_target=LEARNING_RATE,
+                                                      warmup_steps=steps // 10)
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    history = model.fit(x_train, ds.y_train, epochs=EPOCHS, batch_size=BATCH, validation_split=0.1,
+                        verbose=run.verbose, callbacks=[cu.LivePlot(title=title)])
+    return history, model.evaluate(x_test, ds.y_test, verbose=0)[1]
+
 
 # %% [markdown]
-# ### The outline's dense baseline
+# ### The dense baseline
 #
-# The course outline's baseline is one convolution followed by a big dense layer:
+# The baseline is one convolution followed by a big dense layer:
 # `Conv2D(64, 3×3, same) → Flatten → Dense(128, relu) → Dense(10, softmax)`. Almost all of its
 # parameters sit in the dense layer, $32 \cdot 32 \cdot 64 \cdot 128 + 128 = 8{,}388{,}736$ weights
 # that each belong to one position, so for the purpose of this comparison it *is* a dense network.
-# On CIFAR-10 the outline reports 45.2 % test accuracy.
+# A 2020 introductory course (Heumann, Aßenmacher, Schalk) used exactly this model as its dense
+# baseline and reports 45.2 % test accuracy on CIFAR-10.
 
 # %%
-def outline_dense():
+def dense_baseline():
     return keras.Sequential([
         keras.Input((32, 32, 3)),
         layers.Conv2D(64, 3, padding="same", activation="relu"),
         layers.Flatten(),
         layers.Dense(128, activation="relu"),
-        layers.Dense(10, activation="softmax"),
-    ], name="outline_dense")
+        layers.Dense(10, activation="softmax", dtype="float32"),  # float32 even in mixed precision
+    ], name="dense_baseline")
 
 
-dense = outline_dense()
+dense = dense_baseline()
 dense.summary()
 assert dense.count_params() == 8_391_818, dense.count_params()
-print(f"✓ {dense.count_params():,} parameters, as in the outline")
+print(f"✓ {dense.count_params():,} parameters, the 2020 course's dense baseline")
 
 # %% [markdown]
-# It is expensive on a CPU (8.4 million weights, each updated at every step), so the cpu profile
-# trains it for 3 epochs only, half as many as the CNN gets, and the smoke profile for one epoch
-# on 1,000 images (`DENSE_TRAIN`, `DENSE_EPOCHS`). That is not enough for it to converge. Given
-# more epochs it improves, but its training accuracy soon runs far ahead of its validation
-# accuracy (in one of our cpu runs: 84 % against 59 % after four epochs on the stand-in): it
-# memorises positions instead of learning shapes.
+# It is expensive on a CPU: 8.4 million weights, each updated at every step.
 
 # %%
-DENSE_EPOCHS = run.pick(smoke=1, cpu=3, gpu=15)
-DENSE_TRAIN = run.pick(smoke=1000, cpu=None, gpu=None)   # training images it sees (None: all)
-dense.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
-              metrics=["accuracy"])
-dense_history = dense.fit(x_train[:DENSE_TRAIN], ds.y_train[:DENSE_TRAIN], epochs=DENSE_EPOCHS,
-                          batch_size=64,
-                          validation_split=0.1, verbose=run.verbose,
-                          callbacks=[cu.LivePlot(title="Dense baseline")])
-dense_acc = dense.evaluate(x_test, ds.y_test, verbose=0)[1]
+dense_history, dense_acc = train(dense, "Dense baseline")
 print(f"dense baseline test accuracy: {dense_acc:.3f}")
 
 # %% [markdown]
@@ -274,11 +294,8 @@ print(f"dense baseline test accuracy: {dense_acc:.3f}")
 # it uses at test time catch up quickly in a short run) → ReLU → max pooling. The maps
 # halve in size and double in channels: 32×32×W → 16×16×2W → 8×8×4W. Global average pooling turns
 # the last maps into one vector, dropout switches off a random third of it during training, and a
-# softmax layer gives the ten probabilities.
-#
-# **Data augmentation** layers at the start show the network a randomly flipped and shifted copy of
-# every image at every epoch. They are only active during training, and they teach exactly the
-# invariance that the task needs.
+# softmax layer gives the ten probabilities. The gpu profile makes it four times wider, with two
+# convolutions a block.
 
 # %%
 WIDTH = run.pick(smoke=16, cpu=16, gpu=64)          # filters in the first block
@@ -293,54 +310,42 @@ def conv_block(filters):
     return block + [layers.MaxPooling2D(2)]
 
 
-cnn = keras.Sequential([
-    keras.Input((32, 32, 3)),
-    layers.RandomFlip("horizontal"),
-    layers.RandomTranslation(0.1, 0.1, fill_mode="nearest"),
-    *conv_block(WIDTH), *conv_block(2 * WIDTH), *conv_block(4 * WIDTH),
-    layers.GlobalAveragePooling2D(),
-    layers.Dropout(0.3),
-    layers.Dense(10, activation="softmax"),
-], name="cnn")
+def build_cnn(augmentation=()):
+    return keras.Sequential([
+        keras.Input((32, 32, 3)),
+        *augmentation,
+        *conv_block(WIDTH), *conv_block(2 * WIDTH), *conv_block(4 * WIDTH),
+        layers.GlobalAveragePooling2D(),
+        layers.Dropout(0.3),
+        layers.Dense(10, activation="softmax", dtype="float32"),  # float32 even in mixed precision
+    ], name="cnn")
+
+
+cnn = build_cnn()
 print(f"CNN: {cnn.count_params():,} parameters "
       f"({cnn.count_params() / dense.count_params():.1%} of the dense baseline's)")
 
-# %% [markdown]
-# What the two augmentation layers (the first two layers of `cnn`) do to one training image, when
-# called with `training=True` as `fit` does:
-
 # %%
-augmented = np.repeat(ds.x_train[:1], 8, axis=0)
-for layer in cnn.layers[:2]:  # RandomFlip, RandomTranslation
-    augmented = layer(augmented, training=True)
-fig = cu.plots.image_grid(keras.ops.convert_to_numpy(augmented), ncols=8,
-                          title="One training image, eight random flips and shifts")
-
-# %%
-CNN_EPOCHS = run.pick(smoke=4, cpu=6, gpu=40)
-BATCH = run.pick(smoke=32, cpu=64, gpu=128)
-steps = CNN_EPOCHS * int(np.ceil(len(ds.x_train) / BATCH))
-schedule = keras.optimizers.schedules.CosineDecay(0.0, steps, warmup_target=3e-3,
-                                                  warmup_steps=steps // 10)
-cnn.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"])
-cnn_history = cnn.fit(x_train, ds.y_train, epochs=CNN_EPOCHS, batch_size=BATCH,
-                      validation_split=0.1, verbose=run.verbose,
-                      callbacks=[cu.LivePlot(title="CNN")])
-cnn_acc = cnn.evaluate(x_test, ds.y_test, verbose=0)[1]
+cnn_history, cnn_acc = train(cnn, "CNN")
 print(f"CNN test accuracy: {cnn_acc:.3f}")
 
 # %% [markdown]
-# Both on one figure (training solid, validation dashed: the last 10 % of the training images, held
-# out), then the test accuracy beside the outline's.
+# Both on one figure (training solid, validation dashed), then the last epoch's numbers side by
+# side. The gap between training and validation accuracy tells you how much a model memorises
+# training images instead of learning what carries over to new ones.
 
 # %%
 fig = cu.plots.training_curves({"dense baseline": dense_history, "CNN": cnn_history},
-                               title="Dense baseline vs CNN")
+                               title="Dense baseline vs CNN, same recipe")
 
 # %%
+for name, h in {"dense baseline": dense_history, "CNN": cnn_history}.items():
+    train_acc, val_acc = h.history["accuracy"][-1], h.history["val_accuracy"][-1]
+    print(f"{name:>14}: training {train_acc:.1%}, validation {val_acc:.1%}, "
+          f"gap {train_acc - val_acc:+.1%} after {EPOCHS} epochs")
+
 results = pd.DataFrame({
-    "model": ["outline: dense baseline (CIFAR-10)", "dense baseline (here)", "CNN (here)"],
+    "model": ["2020 course: dense baseline", "dense baseline (here)", "CNN (here)"],
     "parameters": [8_391_818, dense.count_params(), cnn.count_params()],
     "test accuracy": [0.452, dense_acc, cnn_acc],
     "data": ["CIFAR-10", ds.name, ds.name],
@@ -348,31 +353,82 @@ results = pd.DataFrame({
 results
 
 # %% [markdown]
-# The checks below are what the course promises. On the stand-in (cpu profile) the CNN must reach
-# 90 % (95 % in the gpu profile) and beat the dense baseline by at least 20 points. With the real
-# CIFAR-10 the gpu profile targets **85 %** (the outline's dense model: 45.2 %); the cpu profile's
-# small budget (a fifth of the images, a few epochs) targets a modest 45 %. The smoke profile only
-# asks the CNN to beat chance clearly (30 %).
+# **What this comparison shows, and what it does not.** With everything but the architecture held
+# equal, the CNN, with a small fraction of the parameters (0.3 % in the smoke and cpu profiles),
+# clearly beats the dense baseline on these images. Given enough epochs (the cpu and gpu profiles)
+# the dense model also memorises: its training accuracy runs far ahead of its validation accuracy
+# (the gaps printed above; checked below). The comparison does not tell you *which* difference
+# wins: the CNN shares each filter across positions, but it is also deeper, pools, and uses batch normalization and dropout. It is also one seed, one
+# budget and one data set; on the stand-in, which is built so that the class never depends on
+# where a shape is, the gap is partly by design. The 2020 course's 45.2 % was measured on real
+# CIFAR-10 with its own training recipe, so it sits in the table as a reference, not as a
+# competitor measured under the same conditions.
+#
+# The checks below are what the course promises. On the stand-in the cpu profile's CNN must land
+# between 80 % and 95 % (it is meant to be hard, not solved) and beat the dense baseline by at
+# least 20 points. With the real CIFAR-10 the cpu profile's small budget (a sixth of the images,
+# six epochs) targets a modest 50 %, and the gpu profile 80 % before augmentation (85 % with it,
+# below). The smoke profile only asks the CNN to beat chance (10 %) clearly: 25 %.
 
 # %%
 if ds.standin:
     run.standin("trained and tested on the generated shapes stand-in, not on CIFAR-10")
-CNN_TARGET = run.pick(smoke=0.30, cpu=0.90 if ds.standin else 0.45, gpu=0.95 if ds.standin else 0.85)
-GAP_TARGET = 0.20 if ds.standin or run.profile == "gpu" else 0.05
+CNN_TARGET = run.pick(smoke=0.25, cpu=0.80 if ds.standin else 0.50, gpu=0.85 if ds.standin else 0.80)
 run.expect("cnn_test_accuracy", cnn_acc, at_least=CNN_TARGET,
-           hint="the CNN stopped learning: check the conv blocks, the learning rate and the epochs")
-if run.profile == "smoke":  # one epoch on 1,000 images: the dense baseline is shown, not judged
+           at_most=0.95 if ds.standin and run.profile == "cpu" else None,
+           hint="the CNN stopped learning (check the conv blocks, the learning rate and the epochs), "
+                "or, above 0.95, the stand-in became too easy to show anything")
+if run.profile == "smoke":  # six short epochs on 1,500 images: the dense baseline is shown, not judged
     run.record("dense_test_accuracy", dense_acc)
     run.record("cnn_minus_dense", cnn_acc - dense_acc)
 else:
-    run.expect("dense_test_accuracy", dense_acc, at_least=0.12,
+    run.expect("dense_test_accuracy", dense_acc, at_least=0.15,
                hint="the dense baseline should at least beat chance (0.10)")
-    run.expect("cnn_minus_dense", cnn_acc - dense_acc, at_least=GAP_TARGET,
+    run.expect("cnn_minus_dense", cnn_acc - dense_acc, at_least=0.20 if ds.standin else 0.10,
                hint="the CNN should clearly beat the dense baseline")
+    run.expect("dense_train_minus_val_accuracy",
+               dense_history.history["accuracy"][-1] - dense_history.history["val_accuracy"][-1],
+               at_least=0.10, hint="the prose above says the dense baseline memorises; here it did not")
 
 # %% [markdown]
-# Takeaway: with a small fraction of the parameters, the CNN beats the dense network by a wide margin,
-# because it reuses each filter at every position.
+# ### Data augmentation, as a step of its own
+#
+# **Data augmentation** layers at the start of a model show it a randomly flipped and shifted copy
+# of every image at every epoch. They are only active during training (`fit` calls them with
+# `training=True`), and they teach an invariance the task needs: a cat facing left is still a cat.
+# Here is what they do to one training image:
+
+# %%
+augmentation = [layers.RandomFlip("horizontal"), layers.RandomTranslation(0.1, 0.1, fill_mode="nearest")]
+augmented = np.repeat(ds.x_train[:1], 8, axis=0)
+for layer in augmentation:
+    augmented = layer(augmented, training=True)
+fig = cu.plots.image_grid(keras.ops.convert_to_numpy(augmented), ncols=8,
+                          title="One training image, eight random flips and shifts")
+
+# %% [markdown]
+# Training with augmentation is a second CNN, the same recipe plus these two layers, so any
+# difference is theirs. Only the gpu profile trains it: on real CIFAR-10 it is what carries a CNN
+# of this size past 85 %, and it costs a full second training run, which the smoke and cpu budgets
+# do not have (under JAX, the random shifts alone make a CPU training step about 1.7 times slower).
+# On the stand-in, whose shapes already sit anywhere, shifts teach little that the data does not.
+
+# %%
+if run.profile == "gpu":
+    cnn_aug = build_cnn(augmentation)
+    cnn_aug_history, cnn_aug_acc = train(cnn_aug, "CNN + augmentation")
+    print(f"CNN + augmentation test accuracy: {cnn_aug_acc:.3f} (without: {cnn_acc:.3f})")
+    run.record("augmentation_gain", cnn_aug_acc - cnn_acc)
+    run.expect("cnn_aug_test_accuracy", cnn_aug_acc, at_least=0.85,
+               hint="the augmented CNN should reach 85 % in the gpu profile")
+else:
+    print(f"skipped in the {run.profile} profile: run with PROFILE = 'gpu' to train it")
+if MIXED_PRECISION:
+    keras.mixed_precision.set_global_policy("float32")  # the rest of the notebook in float32
+
+# %% [markdown]
+# Takeaway: under the same recipe, the CNN beats the dense baseline by a wide margin with a small
+# fraction of its parameters; augmentation is a separate lever, measured on its own.
 
 # %% [markdown]
 # ## 5. What the CNN learned
@@ -395,7 +451,7 @@ fig = cu.plots.conv_filters(first_conv.get_weights()[0], ncols=16,
 
 # %%
 relus = [layer for layer in cnn.layers if isinstance(layer, layers.ReLU)]
-probe = keras.Model(cnn.inputs, [layer.output for layer in relus])
+probe = keras.Model(cnn.inputs[0], [layer.output for layer in relus])  # one input, not a list of one
 image = ds.x_test[:1]
 outputs = probe.predict(standardize(image), verbose=0)
 fig = cu.plots.feature_maps({f"conv {i + 1}": out[0] for i, out in enumerate(outputs)},
@@ -425,7 +481,7 @@ if ds.standin:
           "recognise a cat. Run with CIFAR-10 (cpu or gpu profile, online or cached) for a real guess.")
 
 # %% [markdown]
-# The outline's lesson: at 32×32 the cat is barely a cat. The ears and the whiskers that made it
+# The lesson: at 32×32 the cat is barely a cat. The ears and the whiskers that made it
 # obvious are a few pixels wide. A CIFAR-10 model sees a small, blurry animal and may well say
 # "dog" or "deer"; for real photos, use a network trained on larger images (next notebook).
 
@@ -435,8 +491,14 @@ if ds.standin:
 # When CIFAR-10 is not available, `course_utils.shapes.make_shapes_dataset` draws ten shapes, each
 # at a random position, size, rotation and colour on a noisy background with a colour gradient. The
 # class is the shape alone, so a model has to recognise a pattern *wherever it is*: the dense
-# baseline has to learn each shape at every position, the CNN learns it once. That reproduces the
-# gap between the two on real CIFAR-10, and 10,000 images take about a second to generate.
+# baseline has to learn each shape at every position, the CNN learns it once. Two straight lines
+# of random colour cross each image, one behind the shape and one over it, and shape and
+# background are sometimes close in colour, so some images are genuinely hard: the CNN does not
+# reach 100 % (section 4 checks that). 10,000 images take about two seconds to generate.
+#
+# What the stand-in reproduces of real CIFAR-10 is one reason why dense networks do poorly there:
+# the object can be anywhere. It has none of CIFAR-10's real textures, backgrounds and variety
+# within a class, so its accuracies say nothing about the accuracies you would get on CIFAR-10.
 
 # %%
 from course_utils.shapes import SHAPE_CLASSES, make_shapes_dataset
@@ -448,7 +510,8 @@ fig = cu.plots.image_grid(demo.x_train[first_of_each], demo.y_train[first_of_eac
 
 
 # %% [markdown]
-# Takeaway: the stand-in is a test of translation invariance, which is exactly what convolution adds.
+# Takeaway: the stand-in is a test of recognising a shape wherever it is, which is what
+# convolution is built for; it is not a small CIFAR-10.
 
 # %% [markdown]
 # ## Exercises
@@ -499,8 +562,9 @@ cu.checks.edge_filter(my_filter)
 #              [ 0,  0,  0],
 #              [ 1,  2,  1]]   # Sobel y; [[-1]*3, [0]*3, [1]*3] works too
 # ```
-# The weights add up to zero (flat areas give 0), and every row is constant, so a change from left
-# to right cancels out.
+# The weights add up to zero, so flat areas give 0. It ignores vertical edges because each
+# **column** adds up to zero (−1 + 0 + 1, −2 + 0 + 2, −1 + 0 + 1): on a vertical edge every column
+# of the window sees one brightness, so each column's contribution cancels out.
 # </details>
 
 # %% [markdown]
@@ -552,11 +616,14 @@ cu.checks.conv_block_model(build_cnn)
 #   is found wherever it is. Hand-made filters (Sobel, blur, sharpen) are convolutions too.
 # - Output size: $\lfloor (n + 2p - k)/s \rfloor + 1$; pooling halves each side and makes the answer
 #   less sensitive to small shifts.
-# - The outline's dense baseline has 8,391,818 parameters and loses clearly to a CNN with a small
-#   fraction of them; batch normalization, dropout and augmentation make the CNN train fast and generalise.
+# - Trained with the same recipe (data, preprocessing, optimizer, schedule, epochs), a dense
+#   baseline with 8,391,818 parameters loses clearly to a CNN with a small fraction of them. Such a
+#   comparison shows that this CNN is better here, not which of its ingredients makes it so.
+# - Batch normalization and dropout help the CNN train fast and generalise; augmentation is a
+#   separate step, measured on its own.
 # - First-layer filters look like edge and colour detectors; feature maps get smaller and more
 #   abstract with depth.
 # - A 32×32 model sees very little of a real photo.
 #
 # **Next:** 04 · Transfer learning with VGG16: borrow the filters of a network trained on millions
-# of large photos, and beat the outline's 61.75 %.
+# of large photos.
