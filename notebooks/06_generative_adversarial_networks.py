@@ -98,9 +98,9 @@ fig = cu.plots.image_grid(x_train[:16], labels=y_train[:16], ncols=16, size=0.7,
 # step, and refuses `steps_per_execution > 1`.
 
 # %%
-GAN_STEPS = run.pick(smoke=300, cpu=1600, gpu=10000)
-CGAN_STEPS = run.pick(smoke=200, cpu=600, gpu=3000)
-JUDGE_STEPS = run.pick(smoke=200, cpu=400, gpu=2000)
+GAN_STEPS = run.pick(smoke=200, cpu=1600, gpu=10000)
+CGAN_STEPS = run.pick(smoke=100, cpu=600, gpu=3000)
+JUDGE_STEPS = run.pick(smoke=150, cpu=400, gpu=2000)
 WIDTH = 32  # filters in the generator's last hidden layer (try 64 on a GPU)
 STEPS_PER_CALL = 1 if keras.backend.backend() == "torch" else 10
 print(f"DCGAN: {GAN_STEPS:,} steps · conditional GAN: {CGAN_STEPS:,} steps · judge: {JUDGE_STEPS:,} "
@@ -155,8 +155,8 @@ judge = keras.Sequential([
     layers.Dense(10, activation="softmax"),
 ], name="judge")
 judge.compile(optimizer="adam", loss="categorical_crossentropy", steps_per_execution=STEPS_PER_CALL)
-judge.fit(Rounds(x_judge, y_judge, batch_size=64, steps=ROUND_STEPS, seed=SEED),
-          epochs=JUDGE_STEPS // ROUND_STEPS, verbose=0)  # quiet: a measuring tool, checked below
+judge.fit(Rounds(x_judge, y_judge, batch_size=64, steps=JUDGE_STEPS, seed=SEED),
+          epochs=1, verbose=0)  # quiet: a measuring tool, checked below
 judge_accuracy = float((judge.predict(x_test, verbose=0).argmax(axis=1) == y_test).mean())
 run.expect("judge_test_accuracy", judge_accuracy, at_least=run.pick(smoke=0.85, cpu=0.93, gpu=0.98))
 print(f"The judge reads {judge_accuracy:.1%} of the real test digits correctly.")
@@ -197,7 +197,7 @@ def judge_scores(images):
 real_scores = judge_scores(x_test)
 junk_scores = judge_scores(scores.junk_images(x_test, n=500, seed=SEED + 1))
 run.expect("real_digits_inception_score", real_scores.inception_score,
-           at_least=run.pick(smoke=4.0, cpu=5.0, gpu=8.0),
+           at_least=run.pick(smoke=4.0, cpu=6.0, gpu=8.0),
            hint="real test digits are confident and varied: check the judge or inception_score")
 scores.scores_table({"real test digits": real_scores, "junk": junk_scores})
 
@@ -542,13 +542,16 @@ fig = cu.plots.snapshot_grids(snaps.grids, ncols=len(snaps.grids), size=2.0,
 def loss_trend(history):
     """One line on how the two losses moved from the first round to the last."""
     (d0, d1), (g0, g1) = [(history.history[k][0], history.history[k][-1]) for k in ("d_loss", "g_loss")]
-    if d1 < d0 - 0.05 and g1 > g0 + 0.05:
+    moved = {name: "rose" if b > a + 0.05 else "fell" if b < a - 0.05 else "stayed level"
+             for name, a, b in [("D", d0, d1), ("G", g0, g1)]}
+    if moved["D"] == "fell" and moved["G"] == "rose":
         verdict = "they drifted apart: the discriminator gained ground"
-    elif d1 > d0 + 0.05 and g1 < g0 - 0.05:
+    elif moved["D"] == "rose" and moved["G"] == "fell":
         verdict = "they moved towards each other: the generator gained ground"
     else:
-        verdict = "neither moved much relative to the other: the game stayed about level"
-    return f"L_D {d0:.2f} → {d1:.2f}, L_G {g0:.2f} → {g1:.2f} (first round → last): {verdict}"
+        verdict = "no drift apart or together"
+    return (f"L_D {d0:.2f} → {d1:.2f} ({moved['D']}), L_G {g0:.2f} → {g1:.2f} ({moved['G']}), "
+            f"first round → last: {verdict}")
 
 
 fig, (ax_loss, ax_score) = plt.subplots(1, 2, figsize=(11, 3.8))
@@ -589,15 +592,24 @@ print("samples per predicted digit:", dict(enumerate(trained_scores.counts.tolis
 # The checks: recognisable, every digit present with none dominating, and both clearly better
 # than the untrained generator (for diversity: the inception score, which counts only digits
 # the judge is sure about; the untrained generator's "classes" are guesses).
+#
+# Where the thresholds come from: calibrated on the offline subset (4,000 training digits). In
+# the cpu profile on TensorFlow the trained generator scored recognisability 0.65, inception
+# score 3.6 (2.6 above the untrained generator's 1.0), largest class 13.7 %, against 0.90 and
+# 7.1 for real test digits and 0.12 for the untrained generator. The cpu thresholds sit below
+# those, with room for the differences between backends, and far above the untrained
+# generator; the smoke profile (200 steps) only asks for clear progress over it. Our small
+# generator on a CPU budget draws digits you can read, but not yet as crisp as real ones: on
+# a GPU give it more steps and `WIDTH = 64`.
 
 # %%
 run.expect("recognisability", trained_scores.recognisability,
-           at_least=run.pick(smoke=0.35, cpu=0.60, gpu=0.80),
+           at_least=run.pick(smoke=0.35, cpu=0.55, gpu=0.75),
            hint="the generator's samples are not digit-like: more steps, or check the learning rates")
 run.expect("classes_present", trained_scores.n_present, at_least=run.pick(smoke=3, cpu=10, gpu=10),
            hint="some digits never appear: mode collapse (section 10)")
 run.expect("largest_class_share", trained_scores.max_fraction,
-           at_most=run.pick(smoke=0.9, cpu=0.30, gpu=0.25))
+           at_most=run.pick(smoke=0.9, cpu=0.25, gpu=0.2))
 run.expect("recognisability_gain_over_untrained",
            trained_scores.recognisability - untrained_scores.recognisability,
            at_least=run.pick(smoke=0.2, cpu=0.4, gpu=0.4))
@@ -702,7 +714,7 @@ c_probs = scores.predict_proba(judge, c_samples)
 agreement = scores.agreement(c_probs, requested)
 print(f"the judge reads the requested digit in {agreement:.1%} of {N_SAMPLES:,} samples "
       f"(untrained: {untrained_agreement:.1%}); recognisability {scores.recognisability(c_probs):.3f}")
-run.expect("cgan_agreement", agreement, at_least=run.pick(smoke=0.5, cpu=0.70, gpu=0.80),
+run.expect("cgan_agreement", agreement, at_least=run.pick(smoke=0.3, cpu=0.75, gpu=0.85),
            hint="the conditional generator ignores its label: more steps, or check the label inputs")
 fig = cu.plots.snapshot_grids({f"asked for {d}": c_samples[requested == d][:9] for d in range(10)},
                               ncols=10, size=1.3, title="The conditional generator, on request")
@@ -714,29 +726,41 @@ fig = cu.plots.snapshot_grids({f"asked for {d}": c_samples[requested == d][:9] f
 #
 # **A discriminator that wins too fast.** If $D$ learns much faster than $G$, it separates real
 # from fake perfectly, $D(G(z)) \to 0$, and $G$ learns slowly, if at all. In the losses: $L_D$
-# sinks towards 0 and $L_G$ climbs far above $\ln 2$. Below we give the discriminator a learning
-# rate ten times larger and the generator one ten times smaller, for a short run, and compare
-# with the balanced run of section 6.
+# falls well below $2\ln 2$ (towards 0 when $D$ wins outright) and $L_G$ climbs far above
+# $\ln 2$. Below we give the discriminator a learning rate ten times larger and the generator one
+# ten times smaller, for a short run, and compare its losses and its samples with the balanced
+# run of section 6.
 
 # %%
-FAIL_STEPS = run.pick(smoke=200, cpu=200, gpu=1000)
+FAIL_STEPS = run.pick(smoke=100, cpu=200, gpu=1000)
 weak_g = make_generator()
 unfair = GAN(weak_g, make_discriminator(), real_target=1.0)
 unfair.compile(d_optimizer=keras.optimizers.Adam(4e-3, beta_1=0.5),
                g_optimizer=keras.optimizers.Adam(8e-5, beta_1=0.5))
-unfair_history = unfair.fit(Rounds(x_train, batch_size=BATCH_SIZE, steps=ROUND_STEPS, seed=SEED),
-                            epochs=max(1, FAIL_STEPS // ROUND_STEPS), verbose=run.verbose)
+unfair_history = unfair.fit(Rounds(x_train, batch_size=BATCH_SIZE, steps=FAIL_STEPS // 4, seed=SEED),
+                            epochs=4, verbose=run.verbose)  # four short rounds: four points
 unfair_scores = judge_scores(generate(weak_g, N_SAMPLES))
-d_end, g_end = unfair_history.history["d_loss"][-1], unfair_history.history["g_loss"][-1]
-fig = cu.plots.losses_together(unfair_history, ["d_loss", "g_loss"], steps_per_epoch=ROUND_STEPS,
+d_low, g_high = min(unfair_history.history["d_loss"]), max(unfair_history.history["g_loss"])
+fig = cu.plots.losses_together(unfair_history, ["d_loss", "g_loss"], steps_per_epoch=FAIL_STEPS // 4,
                                reference={"2 ln 2": 2 * np.log(2), "ln 2": np.log(2)},
-                               title=f"Discriminator favoured: L_D ends at {d_end:.2f}, L_G at {g_end:.2f}")
-run.record("unfair_final_d_loss", d_end, note="balanced run: " + f"{history.history['d_loss'][-1]:.2f}")
-run.record("unfair_final_g_loss", g_end, note="balanced run: " + f"{history.history['g_loss'][-1]:.2f}")
-print("unfair game:", loss_trend(unfair_history))
-print(f"last round, unfair vs balanced: L_D {d_end:.2f} vs {history.history['d_loss'][-1]:.2f}, "
-      f"L_G {g_end:.2f} vs {history.history['g_loss'][-1]:.2f}")
+                               title=f"Discriminator favoured: L_D as low as {d_low:.3f}, "
+                                     f"L_G up to {g_high:.1f}")
+run.record("unfair_lowest_d_loss", d_low, note=f"balanced run: {min(history.history['d_loss']):.2f}")
+run.record("unfair_highest_g_loss", g_high, note=f"balanced run: {max(history.history['g_loss']):.2f}")
+for name, h in [("unfair game", unfair_history), ("balanced game", history)]:
+    print(f"{name}, mean per round: L_D", " ".join(f"{v:.3f}" for v in h.history["d_loss"]),
+          "· L_G", " ".join(f"{v:.2f}" for v in h.history["g_loss"]))
+run.expect("recognisability_lost_in_unfair_game",
+           trained_scores.recognisability - unfair_scores.recognisability,
+           at_least=run.pick(smoke=0.1, cpu=0.3, gpu=0.3),
+           hint="the unfair game should leave the generator far behind the balanced one")
 print("generator after the unfair game:", unfair_scores)
+
+# %% [markdown]
+# How to read the two printed lines: rounds where $L_D$ drops towards 0 while $L_G$ shoots far
+# above $\ln 2$ are the discriminator winning; a round with $L_D$ far above $2\ln 2$ is its large
+# learning rate overshooting. Set against the balanced game's rounds, and against the check on
+# the samples, they show what the unfair game did in this run.
 
 # %% [markdown]
 # **Mode collapse.** The generator finds a few outputs that fool the current discriminator and
@@ -857,7 +881,8 @@ if cu.checks.slerp(slerp) and len(start) and len(end):
 #   generator learns from the discriminator's gradients to fool it. The losses hover near
 #   $2\ln 2$ and $\ln 2$ when the game is balanced; they do not tell you the quality.
 # - A DCGAN upsamples noise with transposed convolutions; the two alternating updates are a few
-#   lines in a custom `train_step`.
+#   lines in a custom `train_step`. Only the gradient computation differs between TensorFlow
+#   (`GradientTape`), JAX (pure functions and `jax.value_and_grad`) and PyTorch (`backward()`).
 # - Measure, don't eyeball: a separately trained classifier that can say "I don't know" scores
 #   recognisability and coverage; compare with real images and an untrained generator.
 # - The latent space is smooth (interpolations morph) and has meaningful directions (arithmetic).
@@ -866,5 +891,5 @@ if cu.checks.slerp(slerp) and len(start) and len(end):
 # - Watch for a discriminator that wins too fast (its loss sinks to 0) and for mode collapse
 #   (coverage drops).
 #
-# **Next:** this is the last notebook of the course. Go back to the course map in the README,
-# or try the "going further" exercise on 28×28 MNIST with the `gpu` profile.
+# **Next:** 07 · Image captioning with attention, where a CNN and an LSTM write sentences about
+# images. Or try the "going further" exercise on full MNIST with the `gpu` profile.
