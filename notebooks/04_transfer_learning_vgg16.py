@@ -69,14 +69,16 @@ run = cu.setup(PROFILE, seed=SEED)
 # %% [markdown]
 # Budgets per profile. VGG16 is heavy for a CPU: one 32×32 image costs about 0.3 billion
 # multiply-adds, a 64×64 one four times as much. So the cpu profile uses 2,000 CIFAR-10 images;
-# only the gpu profile uses all 50,000. `BATCH` divides every image count, so that every batch has
-# the same shape and the compiled model is reused instead of rebuilt for a short last batch.
+# only the gpu profile uses all 50,000 (offline, the stand-in of section 5 replaces them).
+# `BATCH` and `EVAL_BATCH` divide every image count, so that every batch has the same shape and
+# the compiled model is reused instead of rebuilt for a short last batch.
 
 # %%
 N_TRAIN = run.pick(smoke=500, cpu=2000, gpu=50_000)  # CIFAR-10 training images (VGG16 only)
 N_TEST = run.pick(smoke=250, cpu=500, gpu=10_000)  # CIFAR-10 test images (VGG16 only)
 SIZE = run.pick(smoke=64, cpu=64, gpu=128)  # the larger input resolution of section 8 (VGG16 only)
-BATCH = run.pick(smoke=250, cpu=250, gpu=250)  # batch size for feature extraction and VGG16 training
+BATCH = run.pick(smoke=250, cpu=250, gpu=250)  # batch size for VGG16 training
+EVAL_BATCH = 250  # batch size for predict and evaluate; divides every test set here (500, 10,000)
 N_PER_CLASS = 2  # labelled images per class in the offline stand-in task: "a few"
 ALL_MODELS = ["Xception", "VGG16", "VGG19", "ResNet50", "InceptionV3", "MobileNetV2", "DenseNet121"]
 # Build the seven models of section 2 to measure them? Under JAX on a CPU, creating their 370 million
@@ -255,7 +257,9 @@ else:  # the stand-in, digits 0–4 → digits 5–9
     base = cu.weights.standin_base()  # pretrained, hash-checked, the weights ship with the course
     base.trainable = False
     make_scratch_base = partial(cu.weights.standin_base, pretrained=False)  # same architecture, random weights
-    REPEATS = 3  # with ten labels one run is noisy: section 8 averages three
+    # With ten labels one run is noisy: section 8 averages three (one in smoke: training from
+    # scratch is the slowest step on PyTorch's CPU, about 3× TensorFlow's time here)
+    REPEATS = run.pick(smoke=1, cpu=3, gpu=3)
     digits = cu.data.load_mnist_subset()
     cu.data.announce("digits 5–9", digits.source)
     few = np.concatenate([np.flatnonzero(digits.y_train == c)[:N_PER_CLASS] for c in range(5, 10)])
@@ -320,7 +324,7 @@ t0 = time.perf_counter()
 model.fit(Batches(x_train, y_train, BATCH, STEPS_PER_EPOCH), epochs=EPOCHS, verbose=run.verbose,
           callbacks=[cu.LivePlot(title="Frozen base + new head, end to end")])
 seconds_end = time.perf_counter() - t0
-p_end = model.predict(x_test, batch_size=BATCH, verbose=0)
+p_end = model.predict(x_test, batch_size=EVAL_BATCH, verbose=0)
 acc_end = float(np.mean(p_end.argmax(1) == y_test))
 print(f"frozen base + new head: test accuracy {acc_end:.3f} after {EPOCHS} epochs, "
       f"{seconds_end:.1f} s of training")
@@ -348,7 +352,7 @@ def extract(base, x, size=None):
     if key not in extractors:  # build (and compile) each extractor once
         resize = [layers.Resizing(size, size)] if size else []
         extractors[key] = keras.Sequential([keras.Input(x.shape[1:]), *resize, base])
-    return extractors[key].predict(x, batch_size=BATCH, verbose=0)
+    return extractors[key].predict(x, batch_size=EVAL_BATCH, verbose=0)
 
 
 def make_head(input_shape, pooling="flatten"):
@@ -368,7 +372,7 @@ def train_head(f_train, f_test, pooling="flatten", epochs=HEAD_EPOCHS):
                  metrics=["accuracy"], steps_per_execution=STEPS_PER_EXECUTION)
     t0 = time.perf_counter()
     head.fit(Batches(f_train, y_train, BATCH, STEPS_PER_EPOCH), epochs=epochs, verbose=0)
-    acc = float(np.mean(head.predict(f_test, batch_size=BATCH, verbose=0).argmax(1) == y_test))
+    acc = float(np.mean(head.predict(f_test, batch_size=EVAL_BATCH, verbose=0).argmax(1) == y_test))
     return head, acc, time.perf_counter() - t0
 
 
@@ -388,7 +392,7 @@ print(f"head on cached features, {EPOCHS} epochs: accuracy {acc_fx:.3f}, "
 copy = make_head(f_test.shape[1:])
 for src, dst in zip(model.layers[-3:], copy.layers, strict=True):
     dst.set_weights(src.get_weights())
-cache_error = float(np.max(np.abs(copy.predict(f_test, batch_size=BATCH, verbose=0) - p_end)))
+cache_error = float(np.max(np.abs(copy.predict(f_test, batch_size=EVAL_BATCH, verbose=0) - p_end)))
 run.expect("feature_cache_max_error", cache_error, at_most=1e-3,
            hint="the cached features differ from what the base computes inside the model: "
                 "check that extract() gets the same images and the same base.")
@@ -419,7 +423,7 @@ print(f"head on cached features, {HEAD_EPOCHS} epochs: test accuracy {acc_head:.
 # trainable. Whatever the transferred model does better comes from what its base learned on the
 # source task. With ten labelled images one training run says little (another random start moves
 # the test accuracy by several points), so the stand-in's comparison is the mean of three runs
-# each way.
+# each way (one in the smoke profile).
 
 # %%
 runs = []
@@ -432,7 +436,7 @@ for r in range(REPEATS):
     scratch.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
                     metrics=["accuracy"], steps_per_execution=STEPS_PER_EXECUTION)
     scratch.fit(Batches(x_train, y_train, BATCH, STEPS_PER_EPOCH), epochs=SCRATCH_EPOCHS, verbose=0)
-    acc = float(np.mean(scratch.predict(x_test, batch_size=BATCH, verbose=0).argmax(1) == y_test))
+    acc = float(np.mean(scratch.predict(x_test, batch_size=EVAL_BATCH, verbose=0).argmax(1) == y_test))
     transferred = acc_head if r == 0 else train_head(f_train, f_test)[1]  # a new head, same base
     runs.append({"from scratch": acc, "transferred (frozen base)": transferred})
 runs = pd.DataFrame(runs)
@@ -509,7 +513,7 @@ full = keras.Sequential([keras.Input(x_train_in.shape[1:]), *augment, *resize, b
 full.compile(optimizer=keras.optimizers.Adam(3e-4), loss="sparse_categorical_crossentropy",
              metrics=["accuracy"], steps_per_execution=STEPS_PER_EXECUTION)
 full.fit(Batches(x_train_in, y_train, BATCH, STEPS_PER_EPOCH), epochs=AUG_EPOCHS, verbose=0)
-steps["+ augmentation"] = full.evaluate(x_test_in, y_test, batch_size=BATCH, verbose=0)[1]
+steps["+ augmentation"] = full.evaluate(x_test_in, y_test, batch_size=EVAL_BATCH, verbose=0)[1]
 print(f"+ augmentation, {AUG_EPOCHS} epochs: test accuracy {steps['+ augmentation']:.3f}")
 
 # %% [markdown]
@@ -528,7 +532,7 @@ print(f"fine-tuning {n_trainable:,} parameters: the head and "
 full.compile(optimizer=keras.optimizers.Adam(FINE_TUNE_LR), loss="sparse_categorical_crossentropy",
              metrics=["accuracy"], steps_per_execution=STEPS_PER_EXECUTION)
 full.fit(Batches(x_train_in, y_train, BATCH, STEPS_PER_EPOCH), epochs=FT_EPOCHS, verbose=0)
-steps["+ fine-tuning"] = full.evaluate(x_test_in, y_test, batch_size=BATCH, verbose=0)[1]
+steps["+ fine-tuning"] = full.evaluate(x_test_in, y_test, batch_size=EVAL_BATCH, verbose=0)[1]
 print(f"+ fine-tuning from {FINE_TUNE_FROM} at {FINE_TUNE_LR:g}, {FT_EPOCHS} epochs: "
       f"test accuracy {steps['+ fine-tuning']:.3f}")
 
