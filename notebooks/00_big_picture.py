@@ -20,7 +20,7 @@
 #
 # **Prerequisites:** Python and a little NumPy. No machine learning yet.
 #
-# **Time:** smoke about 10 s · cpu about 10 s (2-core CPU) · gpu about 15 s
+# **Time:** smoke about 20 s · cpu about 30 s · gpu about 1 min (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing
@@ -271,11 +271,11 @@ plt.show()
 # most honest), and reading one number of the result back makes sure the device has finished.
 
 # %%
-SIZES = run.pick(smoke=[128, 256, 512], cpu=[128, 256, 512, 1024, 2048], gpu=[256, 512, 1024, 2048, 4096])
-REPEATS = run.pick(smoke=3, cpu=3, gpu=5)
+SIZES = run.pick(smoke=[128, 256, 512], cpu=[128, 256, 512, 1024], gpu=[256, 512, 1024, 2048, 4096])
+REPEATS = 3
 
 
-def best_time(fn, *args, repeats=REPEATS, min_seconds=0.05):
+def best_time(fn, *args, repeats=REPEATS, min_seconds=0.2):
     """The fastest call of fn(*args) in seconds: one warm-up call, then at least `repeats`
     calls, and more (up to 50) until `min_seconds` have been measured."""
     fn(*args)
@@ -472,7 +472,7 @@ outputs = {to for _, to in graph["edges"]} - {frm for frm, _ in graph["edges"]} 
 fig = cu.plots.computational_graph(graph["edges"], labels=graph["labels"], kinds=dict.fromkeys(outputs, "output"),
                                    title=f"The graph {keras.backend.backend()} recorded for sigmoid(XW + b)")
 plt.show()
-KIND = {"MatMul": "matmul", "dot_general": "matmul", "MmBackward0": "matmul", "AddV2": "add",
+KIND = {"MatMul": "matmul", "dot_general": "matmul", "MmBackward0": "matmul", "AddV2": "add", "BiasAdd": "add",
         "add": "add", "AddBackward0": "add", "Sigmoid": "sigmoid", "logistic": "sigmoid",
         "SigmoidBackward0": "sigmoid"}
 found = sorted({KIND[op] for op in graph["ops"] if op in KIND})
@@ -484,14 +484,15 @@ run.expect("graph_vs_python_max_difference", same, at_most=1e-6,
            hint="running the graph should give the numbers the Python function gives.");
 
 # %% [markdown]
-# Read the figure left to right: the inputs come in on the left (TensorFlow calls them
-# *placeholders*: shapes known, values supplied later), a matrix product computes $XW$
-# (`MatMul`, `dot_general` or `MmBackward0`), an add puts in the bias (JAX first
-# *broadcasts* $b$ to one row per example), and a sigmoid squashes (`logistic` in JAX).
-# On PyTorch the nodes are named after their *backward* steps, $W$ and $b$ end in
-# `AccumulateGrad` (where `backward()` leaves their gradients, in `W.grad` and `b.grad`),
-# and $X$ is missing: it needs no gradient, so PyTorch records nothing for it. Every Keras model, however deep, is a
-# bigger graph of the same kind.
+# Read the figure left to right: the inputs (blue) come in where they are first used
+# (TensorFlow calls them *placeholders*: shapes known, values supplied later; `None` means
+# any batch size), a matrix product computes $XW$ (`MatMul`, `dot_general` or
+# `MmBackward0`), an add puts in the bias (TensorFlow's `BiasAdd`; JAX first *broadcasts*
+# $b$ to one row per example), a sigmoid squashes (`logistic` in JAX), and the result
+# leaves on the right (green). On PyTorch the nodes are named after their *backward*
+# steps, $W$ and $b$ end in `AccumulateGrad` (where `backward()` leaves their gradients,
+# in `W.grad` and `b.grad`), and $X$ is missing: it needs no gradient, so PyTorch records
+# nothing for it. Every Keras model, however deep, is a bigger graph of the same kind.
 #
 # The graph is also what makes *automatic differentiation* possible. Ask for the gradient
 # of a loss with respect to $W$ and $b$ and the backend walks the graph backwards, adding
@@ -501,12 +502,13 @@ run.expect("graph_vs_python_max_difference", same, at_most=1e-6,
 # Notebook 02 derives these by hand.
 
 # %%
-print(f"forward graph: {len(graph['ops'])} operations; with the gradients of W and b: "
-      f"{len(graph['with_gradients'])} operations")
-print("kinds of operation the gradients added:",
-      sorted(set(graph["with_gradients"]) - set(graph["ops"])) or "none: see below")
 if keras.backend.backend() == "torch":
-    print("(PyTorch's graph already is the backward recipe: backward() ran these steps.)")
+    print("PyTorch recorded the backward steps while it computed: the graph above already is the "
+          "recipe for the gradients, and backward() ran it (W.grad and b.grad are now filled).")
+else:
+    print(f"forward graph: {len(graph['ops'])} operations; with the gradients of W and b: "
+          f"{len(graph['with_gradients'])} operations")
+    print("kinds of operation the gradients added:", sorted(set(graph["with_gradients"]) - set(graph["ops"])))
 
 # %% [markdown]
 # **Takeaway:** a network is a graph of simple tensor operations; the backend records it
