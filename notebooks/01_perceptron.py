@@ -22,7 +22,7 @@
 #
 # **Prerequisites:** notebook 00; NumPy arrays and a dot product; the idea of a derivative.
 #
-# **Time:** smoke about 10 s · cpu about 15 s · gpu about 15 s
+# **Time:** smoke about 20 s · cpu about 25 s · gpu about 1 min (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing
