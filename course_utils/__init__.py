@@ -7,7 +7,7 @@ Modules: ``runtime`` (profiles, seeding), ``report`` (expect/record),
 ``data`` (loaders, asset cache), ``plots``, ``callbacks`` (live training plot),
 ``checks`` (exercise self-checks), ``cli`` (``python -m course_utils``), and the
 helpers of single notebooks: ``shapes`` (03's CIFAR-10 stand-in), ``weights`` (04's
-pretrained weights), ``series`` and ``text`` (05), ``scores`` (06).
+pretrained weights), ``series`` and ``text`` (05), ``scores`` (06), ``captions`` (07).
 """
 
 import os as _os

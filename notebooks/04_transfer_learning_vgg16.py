@@ -21,7 +21,7 @@
 # Multilayer networks (Dense layers, Adam, overfitting).
 #
 # **Time:** smoke about 40 s · cpu about 2 min (2-core CPU; offline both run on the stand-in) · gpu
-# about 7 min (estimated; VGG16 on all of CIFAR-10, 128×128 input)
+# about 7 min (estimated; VGG16 on all of CIFAR-10, 96×96 input)
 #
 # **Pretrained weights.** VGG16's ImageNet weights are downloaded once (56 MB for the
 # convolutional base, 528 MB with the classifier), checked against their published hash and
@@ -76,7 +76,7 @@ run = cu.setup(PROFILE, seed=SEED)
 # %%
 N_TRAIN = run.pick(smoke=500, cpu=2000, gpu=50_000)  # CIFAR-10 training images (VGG16 only)
 N_TEST = run.pick(smoke=250, cpu=500, gpu=10_000)  # CIFAR-10 test images (VGG16 only)
-SIZE = run.pick(smoke=64, cpu=64, gpu=128)  # the larger input resolution of section 8 (VGG16 only)
+SIZE = run.pick(smoke=64, cpu=64, gpu=96)  # the larger input resolution of section 8 (VGG16 only)
 BATCH = run.pick(smoke=250, cpu=250, gpu=250)  # batch size for VGG16 training
 EVAL_BATCH = 250  # batch size for predict and evaluate; divides every test set here (500, 10,000)
 N_PER_CLASS = 2  # labelled images per class in the offline stand-in task: "a few"
@@ -463,9 +463,9 @@ runs.round(3)
 # - **VGG16 only: `preprocess_input`**, which the 2020 course skipped: VGG16 was trained on BGR
 #   pixels in 0–255 minus the ImageNet mean, not on [0, 1]; fed [0, 1], its filters see an almost
 #   black image.
-# - **VGG16 only: a larger input**: upsampled to `SIZE`×`SIZE` (64×64 in the cpu profile, 128×128
+# - **VGG16 only: a larger input**: upsampled to `SIZE`×`SIZE` (64×64 in the cpu profile, 96×96
 #   in the gpu one), the objects come closer to the size VGG16 learned to recognise, and the last
-#   feature map keeps some layout (2×2 at 64×64, 4×4 at 128×128, instead of 1×1).
+#   feature map keeps some layout (2×2 at 64×64, 3×3 at 96×96, instead of 1×1).
 # - **VGG16 only: global average pooling** instead of Flatten: one number per channel, fewer
 #   parameters, less overfitting, and a head that does not depend on the input size.
 # - **Augmentation**: random shifts (and, for photos, mirror images; a mirrored digit is no
@@ -571,7 +571,7 @@ print(f"Transfer beat training from scratch by {gain:+.3f}; the best step: '{bes
 # move the accuracy by a few points, and by other amounts on another backend or seed (its
 # random start differs). With VGG16 on thousands of CIFAR-10 images the run checks that
 # `preprocess_input`, the larger input and fine-tuning pay; mind the cost too: the larger input
-# costs $(64/32)^2 = 4$ times as much per image at 64×64 and 16 times at 128×128.
+# costs $(64/32)^2 = 4$ times as much per image at 64×64 and 9 times at 96×96.
 #
 # *Takeaway: every step is cheap to try, and measuring tells which ones earn their cost.*
 

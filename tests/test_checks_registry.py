@@ -5,7 +5,7 @@ from collections import Counter
 
 import course_utils.checks as checks
 
-MODULES = [f"course_utils.checks.nb{n:02d}" for n in range(7)]
+MODULES = [f"course_utils.checks.nb{n:02d}" for n in range(8)]
 
 
 def test_check_names_are_unique_across_notebooks():
