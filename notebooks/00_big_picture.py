@@ -20,7 +20,7 @@
 #
 # **Prerequisites:** Python and a little NumPy. No machine learning yet.
 #
-# **Time:** smoke about 20 s · cpu about 30 s · gpu about 1 min (estimated)
+# **Time:** smoke about 20 s · cpu about 30 s · gpu about 1 min on a T4 (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing

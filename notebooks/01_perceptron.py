@@ -22,7 +22,7 @@
 #
 # **Prerequisites:** notebook 00; NumPy arrays and a dot product; the idea of a derivative.
 #
-# **Time:** smoke about 20 s · cpu about 25 s · gpu about 1 min (estimated)
+# **Time:** smoke about 20 s · cpu about 25 s · gpu about 1 min on a T4 (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing

@@ -20,8 +20,7 @@
 # **Prerequisites:** 03 · Convolutional networks (convolution, pooling, CIFAR-10), 02 ·
 # Multilayer networks (Dense layers, Adam, overfitting).
 #
-# **Time:** smoke about 40 s · cpu about 2 min (2-core CPU; offline both run on the stand-in) · gpu
-# about 7 min (estimated; VGG16 on all of CIFAR-10, 96×96 input)
+# **Time:** smoke about 40 s · cpu about 2 min (2-core CPU; offline both run on the stand-in) · gpu about 6–10 min on a T4 (estimated)
 #
 # **Pretrained weights.** VGG16's ImageNet weights are downloaded once (56 MB for the
 # convolutional base, 528 MB with the classifier), checked against their published hash and

@@ -55,3 +55,12 @@ def test_more_work_takes_longer():
     b = est.Pass("b", 1e9, 10_000, epochs=2)
     assert b.seconds()[0] > a.seconds()[0] and b.seconds()[1] > a.seconds()[1]
     assert a.seconds()[1] > a.seconds()[0]   # the pessimistic end is the slower one
+
+
+def test_every_notebook_header_states_the_estimated_gpu_time():
+    """The **Time:** line of each notebook says what the estimator says (run
+    `python tools/estimate_gpu.py --write-headers` and sync after changing a gpu budget)."""
+    for row in est.estimate():
+        [path] = sorted((ROOT / "notebooks").glob(f"{row['notebook']}_*.py"))
+        time_line = next(ln for ln in path.read_text().splitlines() if "**Time:**" in ln)
+        assert est.header_phrase(row) in time_line, (path.name, time_line, est.header_phrase(row))

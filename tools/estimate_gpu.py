@@ -38,6 +38,7 @@ import ast
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -504,12 +505,44 @@ def markdown(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
+GPU_TIME = re.compile(r"gpu about [0-9.–-]+ min on a T4 \(estimated\)")
+
+
+def header_phrase(row: dict) -> str:
+    """What a notebook's **Time:** line says about the gpu profile, from the estimate."""
+    lo, hi = (max(1, round(m)) for m in row["minutes"])
+    span = f"{lo}" if lo == hi else f"{lo}–{hi}"
+    return f"gpu about {span} min on a T4 (estimated)"
+
+
+def write_headers(rows: list[dict]) -> list[str]:
+    """Put each notebook's estimated gpu time into its **Time:** line (the paired .py; run
+    ``python tools/nbtool.py sync`` afterwards). Returns the notebooks changed."""
+    changed = []
+    for row in rows:
+        [path] = sorted(NOTEBOOKS.glob(f"{row['notebook']}_*.py"))
+        text = path.read_text()
+        if not GPU_TIME.search(text):
+            raise LookupError(f"{path.name}: its **Time:** line has no 'gpu about N min on a T4 "
+                              "(estimated)' to update")
+        new = GPU_TIME.sub(header_phrase(row), text, count=1)
+        if new != text:
+            path.write_text(new)
+            changed.append(path.name)
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Estimate the gpu profile on a Colab T4.")
     ap.add_argument("notebooks", nargs="*", help="numbers, e.g. 03 04 (default: all)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--write-headers", action="store_true",
+                    help="write the estimates into the notebooks' **Time:** lines")
     args = ap.parse_args(argv)
     rows = estimate(args.notebooks)
+    if args.write_headers:
+        for name in write_headers(rows):
+            print(f"updated {name}; now run: python tools/nbtool.py sync")
     print(json.dumps(rows, indent=1) if args.json else markdown(rows))
     return 0 if all(r["within_budget"] for r in rows) else 1
 
