@@ -44,7 +44,7 @@ lab: setup                     ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks/
 
 run: setup                     ## execute every notebook (or NB="03 04") headless (PROFILE=auto|smoke|cpu|gpu), write build/index.html
-	$(PY) -m course_utils run $(NB) --out $(OUT) $(if $(PROFILE),--profile $(PROFILE))
+	$(PY) -m course_utils run --out $(OUT) $(if $(PROFILE),--profile $(PROFILE)) $(NB)
 
 test: setup                    ## unit tests + every notebook under nbval in the smoke profile (TESTS=paths for fewer)
 	$(PY) -m pytest $(TESTS)
