@@ -459,7 +459,7 @@ runs.round(3)
 # Each step keeps the previous ones. The first ones run on cached features and cost one pass of
 # the base; augmentation and fine-tuning train end to end.
 #
-# - **VGG16 only: `preprocess_input`**, which the 2020 course skipped: VGG16 was trained on BGR
+# - **VGG16 only: `preprocess_input`**, easy to forget and costly to skip: VGG16 was trained on BGR
 #   pixels in 0–255 minus the ImageNet mean, not on [0, 1]; fed [0, 1], its filters see an almost
 #   black image.
 # - **VGG16 only: a larger input**: upsampled to `SIZE`×`SIZE` (64×64 in the cpu profile, 96×96
