@@ -1,45 +1,33 @@
-"""Pretrained ImageNet weights: verified from the cache, downloaded when allowed, or a loud stand-in.
+"""Pretrained weights for 04: ImageNet files verified from the cache (or downloaded), and a stand-in.
 
 Keras's ``VGG16(weights="imagenet")`` downloads its weights file on first use
-and, offline, stops with a network error. The course goes through its own
-asset manifest instead (``course_utils/assets.json``, see
-:mod:`course_utils.data`): the file is looked up in the Keras cache
+and, offline, stops with a network error. Notebook 04 asks
+:func:`resolve_weights` first: the file is looked up in the Keras cache
 (``$KERAS_HOME/models/...``, the very place Keras itself keeps it), checked
-against its published hash, downloaded when the profile allows it, and only
-then loaded with ``model.load_weights``. When no verified copy can be had the
-model is built with ``weights=None`` (random weights), a banner in the output
-says that the results are meaningless and how to get the weights, and every
-result the notebook records is marked as a stand-in in ``report.json``.
-A cached file with the wrong size or hash is reported and never loaded.
+against the hash in the course's asset manifest (``course_utils/assets.json``,
+see :mod:`course_utils.data`) and downloaded when the profile allows it. The
+notebook then calls Keras itself with that path, ``VGG16(weights=str(path))``,
+or, when there is no verified copy, uses the course's stand-in base
+(:func:`standin_base`) and says so. A cached file with the wrong size or hash
+is reported and never loaded.
 
-    base, info = cu.weights.vgg16(include_top=False, input_shape=(32, 32, 3))
-    info.pretrained   # True only when the verified ImageNet weights were loaded
+    info = cu.weights.resolve_weights("vgg16_notop")
+    info.pretrained   # True only when a verified file is here
 
-Also here: :func:`applications_table` (the pretrained models table) and an
-offline-safe :func:`decode_predictions`.
+Also here: :func:`applications_table` (the pretrained models table).
 
-Taught with: 04 · Transfer learning with VGG16 (sections "The pretrained models
-table", "What a pretrained network sees", "The outline's model" and after).
+Taught with: 04 · Transfer learning with VGG16 (sections 2 "The pretrained
+models table", 3 "What a pretrained network sees", 4 "VGG16 with a new head",
+and the stand-in base of sections 5 to 9).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from . import data, runtime
-
-#: (model, include_top) → the manifest entry holding its ImageNet weights.
-WEIGHTS_ASSETS: dict[tuple[str, bool], str] = {
-    ("vgg16", False): "vgg16_notop",
-    ("vgg16", True): "vgg16",
-}
-CLASS_INDEX_ASSET = "imagenet_class_index"
+from . import data
 
 
 @dataclass
@@ -81,104 +69,6 @@ def resolve_weights(asset_name: str, allow_download: bool | None = None,
     manifest = manifest if manifest is not None else data.load_manifest()
     res = data.resolve(asset_name, allow_download=allow_download, home=home, manifest=manifest)
     return WeightsInfo(asset_name, res.path, res.reason)
-
-
-def banner(model_name: str, info: WeightsInfo) -> str:
-    """The loud notice printed when a model runs without its pretrained weights."""
-    rule = "█" * 78
-    how = (f"    python -m course_utils prefetch {info.asset}      (or all assets: "
-           "python -m course_utils prefetch)\n"
-           "  then re-run this notebook in the cpu or gpu profile. For a machine without a network,\n"
-           "  prefetch on one with a network (add --to DIR), copy DIR over and set KERAS_HOME=DIR.")
-    return (f"{rule}\n"
-            f"⚠ NO PRETRAINED WEIGHTS for {model_name}: it runs with RANDOM weights.\n"
-            f"  Why: {info.reason}.\n"
-            "  What it means: this network has learned nothing from ImageNet, so every accuracy,\n"
-            "  prediction and comparison below only shows that the code runs. As transfer-learning\n"
-            "  results they are MEANINGLESS, and every recorded result is marked stand-in in the report.\n"
-            "  How to get the weights: with a network, run\n"
-            f"{how}\n"
-            f"{rule}")
-
-
-def pretrained(builder: Callable[..., Any], asset_name: str, *, allow_download: bool | None = None,
-               home: Path | None = None, manifest: dict[str, data.Asset] | None = None,
-               run: runtime.Run | None = None, **kwargs: Any) -> tuple[Any, WeightsInfo]:
-    """Build ``builder(weights=None, **kwargs)`` and load the verified weights ``asset_name``.
-
-    Returns ``(model, info)``. Without a verified file the model keeps its
-    random weights, :func:`banner` is printed and the current run (or ``run``)
-    is marked as a stand-in, so report.json says its results are meaningless.
-    A verified file that does not fit the model (e.g. ``include_top=True``
-    with an input other than 224×224) raises ``ValueError``.
-    """
-    if not callable(builder):
-        raise TypeError(f"builder must be a model constructor such as keras.applications.VGG16, "
-                        f"got {builder!r}")
-    if "weights" in kwargs:
-        raise TypeError("pretrained() chooses the weights itself; do not pass weights=")
-    info = resolve_weights(asset_name, allow_download=allow_download, home=home, manifest=manifest)
-    model = builder(weights=None, **kwargs)
-    name = getattr(builder, "__name__", str(builder))
-    run = run if run is not None else runtime.current()
-    if info.pretrained:
-        try:
-            model.load_weights(str(info.path))
-        except (ValueError, KeyError, OSError) as e:
-            raise ValueError(f"{info.path} is the verified {asset_name} file but does not fit this "
-                             f"{name} ({kwargs}): {e}. With include_top=True the input must be the "
-                             "size the weights were trained at (224×224×3).") from e
-        print(f"Weights: {name} ← {info.describe()}")
-    else:
-        print(banner(name, info))
-        if run is not None:
-            run.standin(f"{name} ({asset_name}) ran with random weights: {info.reason}")
-    if run is not None:
-        run.recorder.add_source(f"{name} weights ({asset_name})", info.describe(), info.standin)
-    return model, info
-
-
-def vgg16(include_top: bool = False, input_shape: tuple[int, int, int] | None = None,
-          **kwargs: Any) -> tuple[Any, WeightsInfo]:
-    """VGG16 with verified ImageNet weights when they can be had (see :func:`pretrained`).
-
-    ``include_top=False`` uses the 56 MB convolutional base; ``include_top=True``
-    the 528 MB file with the 1000-class classifier (input 224×224×3).
-    """
-    import keras
-
-    key = ("vgg16", bool(include_top))
-    return pretrained(keras.applications.VGG16, WEIGHTS_ASSETS[key], include_top=include_top,
-                      input_shape=input_shape, **kwargs)
-
-
-def decode_predictions(preds: Any, top: int = 5, allow_download: bool | None = None,
-                       home: Path | None = None,
-                       manifest: dict[str, data.Asset] | None = None) -> list[list[tuple[str, str, float]]]:
-    """Like ``keras.applications.vgg16.decode_predictions``, but offline-safe and verified.
-
-    Returns, per image, the ``top`` ``(wordnet_id, class_name, probability)``
-    triples, best first. The class names come from the hash-checked
-    ``imagenet_class_index.json`` in the Keras cache; without it the names read
-    ``"class 281"`` (and a note is printed) instead of stopping the notebook.
-    """
-    p = np.asarray(preds)
-    if p.ndim != 2 or p.shape[1] != 1000:
-        raise ValueError(f"expected ImageNet predictions of shape (n, 1000), got {p.shape}")
-    if not isinstance(top, int) or not 1 <= top <= 1000:
-        raise ValueError(f"top must be an integer from 1 to 1000, got {top!r}")
-    manifest = manifest if manifest is not None else data.load_manifest()
-    res = data.resolve(CLASS_INDEX_ASSET, allow_download=allow_download, home=home, manifest=manifest)
-    if res.path is not None:
-        index = {int(k): (v[0], v[1]) for k, v in json.loads(res.path.read_text()).items()}
-    else:
-        print(f"Note: ImageNet class names unavailable ({res.reason}); showing class numbers.")
-        index = {i: ("?", f"class {i}") for i in range(1000)}
-    out = []
-    for row in p:
-        best = np.argsort(row)[::-1][:top]
-        out.append([(index[i][0], index[i][1], float(row[i])) for i in best])
-    return out
 
 
 #: The Keras documentation's table of its applications (keras.io/applications, 2018–2020

@@ -17,9 +17,11 @@ REL = "models/tiny_weights_tf_dim_ordering_tf_kernels.h5"  # named like Keras's 
 
 
 def tiny_model(weights=None, units=3):
-    """A keras.applications-style builder: ``weights=None`` gives random weights."""
-    assert weights is None
-    return keras.Sequential([keras.Input((4,)), keras.layers.Dense(units, name="dense")])
+    """A keras.applications-style builder: ``weights`` is None or the path of a weights file."""
+    m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(units, name="dense")])
+    if weights is not None:
+        m.load_weights(weights)
+    return m
 
 
 @pytest.fixture
@@ -46,60 +48,37 @@ def manifest_for(tmp_path: Path, payload: bytes, sha256: str | None = None) -> d
     return data.load_manifest(f)
 
 
-@pytest.fixture
-def run(monkeypatch):
-    r = runtime.Run(profile="cpu", seed=0, backend=keras.config.backend(), devices=[], headless=True)
-    monkeypatch.setattr(runtime, "_CURRENT", r)
-    return r
-
-
 def same(a, b):
     return all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
 
 
-def test_right_hash_is_loaded(tmp_path, saved, run, monkeypatch, capsys):
+def test_right_hash_resolves_to_the_cached_file_and_keras_loads_it(tmp_path, saved, monkeypatch):
+    """04's pattern: resolve_weights, then the Keras builder with weights=str(path)."""
     monkeypatch.setenv("COURSE_OFFLINE", "1")  # a verified cache needs no network
     path, values = saved
     m = manifest_for(tmp_path, path.read_bytes())
+    info = weights.resolve_weights(ASSET, home=tmp_path, manifest=m)
+    assert info.pretrained and not info.standin and info.path == path and info.reason == ""
+    assert "hash verified" in info.describe()
     keras.utils.set_random_seed(2)
-    model, info = weights.pretrained(tiny_model, ASSET, home=tmp_path, manifest=m)
-    assert info.pretrained and info.path == path and info.reason == ""
-    assert same(model.get_weights(), values)
-    out = capsys.readouterr().out
-    assert "hash verified" in out and "NO PRETRAINED WEIGHTS" not in out
-    assert run.recorder.standin_reason == ""
-    assert run.recorder.sources[-1].standin is False
+    assert same(tiny_model(weights=str(info.path)).get_weights(), values)
 
 
-def test_wrong_hash_is_reported_and_not_loaded(tmp_path, saved, run, capsys):
-    path, values = saved
+def test_wrong_hash_is_reported_and_never_offered(tmp_path, saved):
+    path, _ = saved
     m = manifest_for(tmp_path, path.read_bytes(), sha256="0" * 64)  # same size, other hash
-    keras.utils.set_random_seed(2)
-    model, info = weights.pretrained(tiny_model, ASSET, allow_download=False, home=tmp_path,
-                                     manifest=m)
-    assert not info.pretrained and info.standin
+    info = weights.resolve_weights(ASSET, allow_download=False, home=tmp_path, manifest=m)
+    assert not info.pretrained and info.standin and info.path is None
     assert "corrupt" in info.reason and "not used" in info.reason
-    assert not same(model.get_weights(), values), "a file with the wrong hash must never be loaded"
-    out = capsys.readouterr().out
-    assert "NO PRETRAINED WEIGHTS" in out and "corrupt" in out
-    assert "corrupt" in run.recorder.standin_reason
+    assert "RANDOM weights" in info.describe() and "corrupt" in info.describe()
     assert path.exists(), "without a download the corrupt file is left for the user to inspect"
 
 
-def test_offline_without_cache_falls_back_with_reason(tmp_path, run, monkeypatch, capsys):
+def test_offline_without_cache_gives_the_reason(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_OFFLINE", "1")
     m = manifest_for(tmp_path, b"x" * 100)
-    run.record("before", 0.5)  # results recorded earlier are marked too
-    model, info = weights.pretrained(tiny_model, ASSET, allow_download=True, home=tmp_path,
-                                     manifest=m, units=5)
-    assert model.output_shape == (None, 5), "builder kwargs are passed through"
+    info = weights.resolve_weights(ASSET, allow_download=True, home=tmp_path, manifest=m)
     assert not info.pretrained and "no network" in info.reason
-    out = capsys.readouterr().out
-    assert "RANDOM weights" in out and "MEANINGLESS" in out
-    assert "python -m course_utils prefetch tiny_weights" in out and "KERAS_HOME" in out
-    run.record("after", 0.7)
-    assert all(r.standin for r in run.recorder.results)
-    assert run.recorder.as_dict()["standin_reason"]
 
 
 def test_smoke_profile_never_downloads(tmp_path, monkeypatch):
@@ -110,23 +89,12 @@ def test_smoke_profile_never_downloads(tmp_path, monkeypatch):
     assert not info.pretrained and "does not download" in info.reason
 
 
-def test_an_asset_the_manifest_does_not_know_is_an_error(tmp_path, run):
+def test_an_asset_the_manifest_does_not_know_is_an_error(tmp_path):
     with pytest.raises(KeyError, match="unknown asset"):
-        weights.pretrained(tiny_model, "mobilenet_v2_1.0_224", home=tmp_path)
+        weights.resolve_weights("mobilenet_v2_1.0_224", home=tmp_path)
 
 
-def test_a_verified_file_that_does_not_fit_is_a_clear_error(tmp_path, saved, run):
-    path, _ = saved
-    m = manifest_for(tmp_path, path.read_bytes())
-    with pytest.raises(ValueError, match="does not fit"):
-        weights.pretrained(tiny_model, ASSET, home=tmp_path, manifest=m, units=7)
-
-
-def test_bad_arguments(tmp_path):
-    with pytest.raises(TypeError, match="builder"):
-        weights.pretrained("VGG16", "vgg16_notop")
-    with pytest.raises(TypeError, match="weights="):
-        weights.pretrained(tiny_model, "vgg16_notop", weights="imagenet")
+def test_bad_arguments():
     with pytest.raises(TypeError, match="asset_name"):
         weights.resolve_weights("")
     with pytest.raises(ValueError, match="no model"):
@@ -137,35 +105,12 @@ def test_bad_arguments(tmp_path):
 
 def test_course_manifest_has_the_weights_files():
     m = data.load_manifest()
-    for key, name in weights.WEIGHTS_ASSETS.items():
-        assert m[name].path.startswith("models/") and m[name].size > 1_000_000, key
+    for name in ("vgg16_notop", "vgg16"):
+        assert m[name].path.startswith("models/") and m[name].size > 1_000_000, name
         assert "04_transfer_learning_vgg16" in m[name].used_by
     assert m["vgg16_notop"].md5 == "6d6bbae143d832006294945121d1f1fc"  # as in keras' vgg16.py
     assert m["vgg16"].md5 == "64373286793e3c8b2b4e3219cbf3544b"
-    assert m[weights.CLASS_INDEX_ASSET].path == "models/imagenet_class_index.json"
-
-
-def test_decode_predictions_with_and_without_class_names(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("COURSE_OFFLINE", "1")
-    preds = np.full((2, 1000), 1e-4)
-    preds[0, 281], preds[1, 7] = 0.9, 0.8
-    index = {str(i): [f"n{i:08d}", f"name{i}"] for i in range(1000)}
-    payload = json.dumps(index).encode()
-    entry = {"url": "http://127.0.0.1:9/i.json", "path": "models/imagenet_class_index.json",
-             "size": len(payload), "md5": hashlib.md5(payload).hexdigest()}
-    (tmp_path / "m.json").write_text(json.dumps({weights.CLASS_INDEX_ASSET: entry}))
-    m = data.load_manifest(tmp_path / "m.json")
-    no_names = weights.decode_predictions(preds, top=3, home=tmp_path, manifest=m)
-    assert no_names[0][0] == ("?", "class 281", pytest.approx(0.9)) and len(no_names[1]) == 3
-    assert "class numbers" in capsys.readouterr().out
-    (tmp_path / "models").mkdir()
-    (tmp_path / "models/imagenet_class_index.json").write_bytes(payload)
-    named = weights.decode_predictions(preds, top=2, home=tmp_path, manifest=m)
-    assert named[1][0][:2] == ("n00000007", "name7")
-    with pytest.raises(ValueError, match="1000"):
-        weights.decode_predictions(np.zeros((2, 10)))
-    with pytest.raises(ValueError, match="top"):
-        weights.decode_predictions(preds, top=0, manifest=m, home=tmp_path)
+    assert m["imagenet_class_index"].path == "models/imagenet_class_index.json"
 
 
 def test_prefetch_dry_run_lists_assets_with_sizes(tmp_path, capsys):
@@ -191,12 +136,6 @@ def test_applications_table_measures_models_without_downloading(monkeypatch):
     assert row["parameters"] == row["quoted parameters"] == 4 * 3 + 3 + 3 * 2 + 2
     assert row["layers"] == 3 and row["depth (layers with weights)"] == 2
     assert row["quoted top-1"] == 0.5
-
-
-def test_banner_says_why_and_what_to_run():
-    text = weights.banner("VGG16", weights.WeightsInfo("vgg16_notop", None, "not cached and no network"))
-    assert "RANDOM weights" in text and "not cached and no network" in text
-    assert "python -m course_utils prefetch vgg16_notop" in text and "MEANINGLESS" in text
 
 
 # -- the stand-in base (04 offline) -------------------------------------------------------------
