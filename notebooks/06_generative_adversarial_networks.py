@@ -92,7 +92,8 @@ fig = cu.plots.image_grid(x_train[:16], labels=y_train[:16], ncols=16, size=0.7,
                           title="Real training digits")
 
 # %% [markdown]
-# The budgets: how many training steps each network gets in this profile, and how many steps
+# The budgets: how many training steps each network gets in this profile (the smoke profile,
+# CI's one-minute check that everything runs, also halves the batches), and how many steps
 # Keras runs per call into the backend. TensorFlow and JAX compile the step and can run 10 in one
 # call, which saves Python overhead; Keras's PyTorch backend runs the step eagerly, one call per
 # step, and refuses `steps_per_execution > 1`.
@@ -100,11 +101,12 @@ fig = cu.plots.image_grid(x_train[:16], labels=y_train[:16], ncols=16, size=0.7,
 # %%
 GAN_STEPS = run.pick(smoke=200, cpu=1600, gpu=10000)
 CGAN_STEPS = run.pick(smoke=100, cpu=600, gpu=3000)
-JUDGE_STEPS = run.pick(smoke=150, cpu=400, gpu=2000)
+JUDGE_STEPS = run.pick(smoke=100, cpu=400, gpu=2000)
+BATCH_SIZE = run.pick(smoke=BATCH_SIZE // 2, cpu=BATCH_SIZE, gpu=BATCH_SIZE)  # smoke: half the work a step
 WIDTH = 32  # filters in the generator's last hidden layer (try 64 on a GPU)
 STEPS_PER_CALL = 1 if keras.backend.backend() == "torch" else 10
 print(f"DCGAN: {GAN_STEPS:,} steps · conditional GAN: {CGAN_STEPS:,} steps · judge: {JUDGE_STEPS:,} "
-      f"steps · {STEPS_PER_CALL} step(s) per call on {keras.backend.backend()}")
+      f"steps · batches of {BATCH_SIZE} · {STEPS_PER_CALL} step(s) per call on {keras.backend.backend()}")
 
 
 # %% [markdown]
@@ -598,9 +600,9 @@ print("samples per predicted digit:", dict(enumerate(trained_scores.counts.tolis
 # score 3.6 (2.6 above the untrained generator's 1.0), largest class 13.7 %, against 0.90 and
 # 7.1 for real test digits and 0.12 for the untrained generator. The cpu thresholds sit below
 # those, with room for the differences between backends, and far above the untrained
-# generator; the smoke profile (200 steps) only asks for clear progress over it. Our small
-# generator on a CPU budget draws digits you can read, but not yet as crisp as real ones: on
-# a GPU give it more steps and `WIDTH = 64`.
+# generator; the smoke profile (200 steps in batches of 32) only asks for clear progress over
+# it. Our small generator on a CPU budget draws digits you can read, but not yet as crisp as
+# real ones: on a GPU give it more steps and `WIDTH = 64`.
 
 # %%
 run.expect("recognisability", trained_scores.recognisability,
@@ -732,7 +734,7 @@ fig = cu.plots.snapshot_grids({f"asked for {d}": c_samples[requested == d][:9] f
 # run of section 6.
 
 # %%
-FAIL_STEPS = run.pick(smoke=100, cpu=200, gpu=1000)
+FAIL_STEPS = run.pick(smoke=60, cpu=200, gpu=1000)
 weak_g = make_generator()
 unfair = GAN(weak_g, make_discriminator(), real_target=1.0)
 unfair.compile(d_optimizer=keras.optimizers.Adam(4e-3, beta_1=0.5),
