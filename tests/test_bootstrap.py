@@ -31,11 +31,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(os.environ.get("COURSE_SLOW_TESTS") != "1",
-                       reason="slow (a venv and a pip install from git): set COURSE_SLOW_TESTS=1"),
-]
+pytestmark = pytest.mark.slow  # a venv and a pip install from git: runs with COURSE_SLOW_TESTS=1
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the notebook whose bootstrap cell is run (another can be named, e.g. a deliberately broken copy)

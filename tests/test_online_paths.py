@@ -239,6 +239,7 @@ def test_download_from_the_network_then_keras_loader(tmp_path, monkeypatch, fait
 
 
 # ------------------------------------------------------------------ a notebook's real-data branch
+@pytest.mark.slow  # a whole notebook (~35 s): CI runs it in its slow stage, beside the bootstrap test
 def test_notebook_02_smoke_runs_on_full_mnist_from_the_cache(keras_home, tmp_path):
     """02 in the smoke profile, offline, with MNIST cached: it must use the cache, not the subset."""
     env = dict(os.environ, COURSE_PROFILE="smoke", KERAS_BACKEND=os.environ.get("KERAS_BACKEND", "tensorflow"))
