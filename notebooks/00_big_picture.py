@@ -238,6 +238,7 @@ EVENTS = [
     (2012, "AlexNet wins ImageNet,\ntrained on two GPUs"),
     (2014, "Goodfellow et al.: GANs", "06"),
     (2014.3, "Simonyan & Zisserman: VGG16", "04"),
+    (2015, "Xu et al.: captions written\nwith attention", "07"),
     (2016, "AlphaGo beats Lee Sedol"),
     (2017, "Transformers: attention is all you need"),
     (2022, "ChatGPT: large language models for everyone"),
