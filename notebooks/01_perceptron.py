@@ -507,7 +507,7 @@ cu.checks.converging_learning_rate(LEARNING_RATE, loss_per_step, best_loss);
 # %% [markdown]
 # <details><summary>Solution</summary>
 #
-# Any value from about 3 to 25 works here, for example `LEARNING_RATE = 8.0`. Below that
+# Any value from about 2 to 27 works here, for example `LEARNING_RATE = 8.0`. Below that
 # the loss is still falling after 30 steps; far above it the first step overshoots and
 # the loss rises. The largest safe rate depends on the curvature of the loss, which is
 # why learning rates are tuned per problem (or adapted, as Adam does).
