@@ -196,7 +196,7 @@ plt.show()
 
 # %% [markdown]
 # Read the dashed curves. The step's derivative is 0 everywhere except at $z = 0$, where
-# the jump leaves it undefined (the gap in the dashed line): nowhere is there a slope to
+# the jump leaves it undefined (the plot cannot show that one point): nowhere is there a slope to
 # follow. The sigmoid's slope is at most 0.25 and nearly 0 for large
 # $|z|$ (a *saturated* unit learns slowly; notebook 05 meets this as vanishing
 # gradients). tanh is a stretched, zero-centred sigmoid, $\tanh z = 2\sigma(2z) - 1$.
