@@ -584,7 +584,7 @@ print(f"Transfer beat training from scratch by {gain:+.3f}; the best step: '{bes
 # %%
 flatten_params = None  # YOUR ANSWER: a number
 gap_params = None  # YOUR ANSWER: a number
-cu.checks.head_parameters(flatten_params, gap_params, size=64)
+cu.checks.head_parameters(flatten_params, gap_params, size=64);
 
 
 # %% [markdown]
@@ -613,7 +613,7 @@ def unfreeze_from(base, first_trainable):
     return None
 
 
-cu.checks.unfreeze_from(unfreeze_from)
+cu.checks.unfreeze_from(unfreeze_from);
 
 # %% [markdown]
 # <details><summary>Solution</summary>
@@ -639,7 +639,7 @@ cu.checks.unfreeze_from(unfreeze_from)
 
 # %%
 FINE_TUNE_LR = None  # YOUR ANSWER: a number
-cu.checks.fine_tune_learning_rate(FINE_TUNE_LR)
+cu.checks.fine_tune_learning_rate(FINE_TUNE_LR);
 
 # %% [markdown]
 # <details><summary>Solution</summary>

@@ -894,7 +894,7 @@ shapes = {
     "stacked": "?",         # LSTM(16, return_sequences=True) then LSTM(8)
     "per_step_dense": "?",  # LSTM(16, return_sequences=True) then Dense(4)
 }
-cu.checks.rnn_output_shapes(shapes)
+cu.checks.rnn_output_shapes(shapes);
 
 
 # %% [markdown]
@@ -922,7 +922,7 @@ def make_split_windows(values, window, split_at, horizon):
     return None
 
 
-cu.checks.leak_free_windows(make_split_windows)
+cu.checks.leak_free_windows(make_split_windows);
 
 
 # %% [markdown]
@@ -953,7 +953,7 @@ def apply_temperature(probs, T):
     return None
 
 
-cu.checks.temperature(apply_temperature)
+cu.checks.temperature(apply_temperature);
 
 # %% [markdown]
 # <details><summary>Solution</summary>

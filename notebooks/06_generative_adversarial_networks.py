@@ -801,7 +801,7 @@ def discriminator_loss(real_logits, fake_logits):
     return None
 
 
-cu.checks.discriminator_loss(discriminator_loss)
+cu.checks.discriminator_loss(discriminator_loss);
 
 
 # %% [markdown]
@@ -828,7 +828,7 @@ def generator_loss(fake_logits):
     return None
 
 
-cu.checks.generator_loss(generator_loss)
+cu.checks.generator_loss(generator_loss);
 
 
 # %% [markdown]

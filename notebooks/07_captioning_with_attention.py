@@ -567,7 +567,7 @@ for key, (expr, _) in cu.checks.ATTENTION_SHAPE_QUESTIONS.items():
     print(f"{key:8s} = {expr}")
 
 shapes = {"keys": "?", "queries": "?", "scores": "?", "weights": "?", "context": "?"}
-cu.checks.attention_shapes(shapes)
+cu.checks.attention_shapes(shapes);
 
 
 # %% [markdown]
@@ -594,7 +594,7 @@ def additive_attention(features, states, W1, W2, v):
     return None
 
 
-cu.checks.additive_attention(additive_attention)
+cu.checks.additive_attention(additive_attention);
 
 
 # %% [markdown]
@@ -623,7 +623,7 @@ def clipped_ngram_precision(candidate, reference, n):
     return None
 
 
-cu.checks.clipped_ngram_precision(clipped_ngram_precision)
+cu.checks.clipped_ngram_precision(clipped_ngram_precision);
 
 # %% [markdown]
 # <details><summary>Solution</summary>
