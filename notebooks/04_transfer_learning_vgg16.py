@@ -644,10 +644,11 @@ cu.checks.fine_tune_learning_rate(FINE_TUNE_LR);
 # %% [markdown]
 # <details><summary>Solution</summary>
 #
-# Something between $10^{-6}$ and $10^{-4}$, typically $10^{-5}$ (section 9 uses it for VGG16; the small stand-in, whose filters are fewer and less precious, takes $10^{-4}$). Adam moves
+# Something between $10^{-6}$ and $10^{-4}$, typically $10^{-5}$ (section 9 uses it for VGG16;
+# the small stand-in, whose filters are fewer and less precious, takes $10^{-4}$). Adam moves
 # every weight by about the learning rate each step, whatever the gradient's size; at $10^{-3}$
-# the large, noisy gradients coming back from the head would rewrite the ImageNet filters in
-# the first epoch, and the model would lose what it transferred.
+# the large, noisy gradients coming back from the head would rewrite the pretrained filters in
+# the first epochs, and the model would lose what it transferred.
 #
 # ```python
 # FINE_TUNE_LR = 1e-5
