@@ -635,6 +635,9 @@ ax.ticklabel_format(axis="x", useOffset=False)
 ax.set(title="DAX, last 60 test days: one-day-ahead forecasts", xlabel="year", ylabel=dax.unit)
 ax.legend()
 plt.show()
+spread = {name: np.std(y - X[:, -1]) for name, (X, y, _) in dax_parts.items()}
+print("spread (standard deviation) of the DAX's daily changes: "
+      + ", ".join(f"{name} {value:.0f} points" for name, value in spread.items()))
 
 # %%
 table = pd.DataFrame({"CO2 (ppm)": co2_rmse, "DAX (points)": dax_rmse})
@@ -682,9 +685,14 @@ for name, rmses in (("CO2", co2_rmse), ("DAX", dax_rmse)):
 # gone (the *efficient-market* argument). A daily stock price is close to a random walk, for
 # which "tomorrow = today" is the best forecast there is; the ratios printed above show how
 # close the fitted exponential smoothing, the ARIMA and the LSTM come to it, and the LSTM's
-# forecast in the plot looks like the actual curve shifted by one day. A model that seems to beat it by a lot has usually
-# leaked the future: shuffled windows, a scaler fitted on all the data, or a target inside
-# its own input window.
+# forecast in the plot looks like the actual curve shifted by one day. A model that seems to
+# beat it by a lot has usually leaked the future: shuffled windows, a scaler fitted on all the
+# data, or a target inside its own input window.
+#
+# One more thing to read in the DAX's training plot: the validation loss sits far above the
+# training loss from the very first epoch. That is not overfitting. The loss is measured in
+# units of the training period's daily changes, and the DAX moved more in later years (the
+# spreads printed under the forecast plot): the same kind of error is simply larger there.
 
 # %% [markdown]
 # ## 6. Generating text one character at a time
