@@ -598,7 +598,7 @@ print("samples per predicted digit:", dict(enumerate(trained_scores.counts.tolis
 #
 # Where the thresholds come from: calibrated on the offline subset (4,000 training digits). In
 # the cpu profile on TensorFlow the trained generator scored recognisability 0.65, inception
-# score 3.6 (2.6 above the untrained generator's 1.0), largest class 13.7 %, against 0.90 and
+# score 3.6 (2.6 above the untrained generator's 1.0), largest class 15.7 %, against 0.90 and
 # 7.1 for real test digits and 0.12 for the untrained generator. The cpu thresholds sit below
 # those, with room for the differences between backends, and far above the untrained
 # generator; the smoke profile (200 steps in batches of 32) only asks for clear progress over
@@ -687,9 +687,11 @@ else:
     print("Too few confident samples for the arithmetic yet (more training steps will do).")
 
 # %% [markdown]
-# Where most digits got bolder and kept their identity (the line above says how many), one
-# vector added to $z$ changed one attribute of the picture: the generator's latent space has
-# directions that mean something.
+# The line above says how many digits got bolder and how many kept their identity. Where most
+# did both, one vector added to $z$ changed one attribute of the picture: the generator's latent
+# space has directions that mean something. Where some also changed identity (a thin 5 that
+# comes out as a bold 6), the "bold" direction is tangled with the digits' shapes: a generator
+# trained this briefly has not separated the two.
 
 # %% [markdown]
 # ## 9. A conditional GAN: draw the digit I ask for
