@@ -496,8 +496,8 @@ run.record("attention_mass_if_spread_evenly", np.mean(chance), note="the same wo
 # %% [markdown]
 # **Takeaway:** when the captioner writes "red" or "triangle", most of its attention sits on the
 # object that is red or triangular (in the cpu and gpu profiles; the smoke profile's short
-# training only gets it well above the even spread), without ever being told where the objects are: the only
-# training signal was the next word. "a", "left" and "of" need no particular cell, and their
+# training only gets it well above the even spread), without ever being told where the objects
+# are: the only training signal was the next word. "a", "left" and "of" need no particular cell, and their
 # maps are free to look anywhere.
 
 # %% [markdown]
@@ -520,9 +520,9 @@ print("exact match by number of objects:",
 
 # %% [markdown]
 # Failures to look for: a small shape's kind (a small circle and a small square differ by a few
-# pixels), an object counted twice or missed (whether to write `left of` or `<end>` next is
-# decided from the LSTM's state, which saw the image only as the averaged vector), and, with
-# three objects, which one comes next.
+# pixels), an object counted twice or missed (the LSTM knows which objects it has described
+# only from the words it has written: the attention's context goes to the output layer, not
+# back into the LSTM), and, with three objects, which one comes next.
 
 # %% [markdown]
 # ## 9. From here to transformers
