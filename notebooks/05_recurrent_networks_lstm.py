@@ -58,10 +58,6 @@ import course_utils as cu
 from course_utils import series, text  # this notebook's data: the adding problem, two series, the tweets
 
 run = cu.setup(PROFILE, seed=SEED)
-if run.backend == "torch" and not run.accelerator:
-    import torch
-
-    torch.set_num_threads(1)  # PyTorch on a CPU: one thread is faster for small recurrent steps (section 4)
 
 
 # %% [markdown]
@@ -340,12 +336,10 @@ for kind in kinds:
 
 # %% [markdown]
 # **Speed differs by backend.** On a CPU, TensorFlow and JAX compile the loop over the time
-# steps into one graph; PyTorch runs it as a Python loop of small operations, one step after
-# another. Measured on the course's 2-core machine while other jobs shared it (read the
-# numbers as ratios): one LSTM update here (100 steps, a batch of 128) took PyTorch 4.6 s
-# with its default thread pool and 0.75 s with one thread, which is why the setup cell gives
-# PyTorch one thread on a CPU; this cell's two models took JAX 46 s (LSTM 35 s, SimpleRNN
-# 11 s) and PyTorch several times longer. The lines above print this run's own times.
+# steps into one graph; Keras's PyTorch backend runs it as a Python loop of small operations,
+# one step after another. In the cpu profile on the course's 2-core machine (nothing else
+# running) this cell took 36 s on TensorFlow and 19 s on JAX, and the text model of section 6
+# 135 s and 74 s. The lines above print this run's own times.
 #
 # Now the test error of each model, split by the lag, next to the two references:
 
