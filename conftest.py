@@ -20,12 +20,25 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ["KERAS_HOME"] = tempfile.mkdtemp(prefix="course-keras-home-")
 
 
-def pytest_collection_modifyitems(config, items):
-    """Tests marked ``slow`` (minutes, or a whole notebook) run only with COURSE_SLOW_TESTS=1.
+#: Notebooks, longest smoke run first (seconds on TensorFlow, 2 cores). pytest-xdist hands whole
+#: files to its two workers in collection order, so the long notebooks start first and the short
+#: unit tests fill the gaps at the end instead of one long notebook finishing alone.
+SMOKE_ORDER = ["06", "03", "05", "02", "07", "04", "01", "00"]
 
-    ``make test`` stays within its three minutes; CI runs them in a stage of their own
-    (``.ci/run``: ``COURSE_SLOW_TESTS=1 make test TESTS="-m slow tests"``).
+
+def pytest_collection_modifyitems(config, items):
+    """Notebooks first, longest first; tests marked ``slow`` run only with COURSE_SLOW_TESTS=1.
+
+    ``make test`` stays within its three minutes; CI runs the slow tests in a stage of their
+    own (``.ci/run``: ``COURSE_SLOW_TESTS=1 make test TESTS="-m slow tests"``).
     """
+    def rank(item):  # a stable sort: the cells of a notebook keep their order
+        if item.path.suffix != ".ipynb":
+            return len(SMOKE_ORDER)
+        prefix = item.path.name[:2]
+        return SMOKE_ORDER.index(prefix) if prefix in SMOKE_ORDER else len(SMOKE_ORDER) - 1
+
+    items.sort(key=rank)
     if os.environ.get("COURSE_SLOW_TESTS") == "1":
         return
     skip = pytest.mark.skip(reason="slow: set COURSE_SLOW_TESTS=1 (CI runs it in its slow stage)")

@@ -233,7 +233,7 @@ print(f"train {x_train.shape}, mean {x_train.mean():.2f}, std {x_train.std():.2f
 # softmax (so probabilities and the loss stay accurate); the policy is switched back afterwards.
 
 # %%
-EPOCHS = run.pick(smoke=6, cpu=6, gpu=30)
+EPOCHS = run.pick(smoke=4, cpu=6, gpu=30)
 BATCH = run.pick(smoke=64, cpu=64, gpu=128)
 LEARNING_RATE = run.pick(smoke=5e-3, cpu=2e-3, gpu=2e-3)  # smoke: few steps, so larger ones
 MIXED_PRECISION = run.profile == "gpu" and run.accelerator
@@ -391,7 +391,7 @@ run.expect("cnn_test_accuracy", cnn_acc, at_least=CNN_TARGET,
            at_most=0.95 if ds.standin and run.profile == "cpu" else None,
            hint="the CNN stopped learning (check the conv blocks, the learning rate and the epochs), "
                 "or, above 0.95, the stand-in became too easy to show anything")
-if run.profile == "smoke":  # six short epochs on 1,500 images: the dense baseline is shown, not judged
+if run.profile == "smoke":  # four short epochs on 1,500 images: the dense baseline is shown, not judged
     run.record("dense_test_accuracy", dense_acc)
     run.record("cnn_minus_dense", cnn_acc - dense_acc)
 else:
