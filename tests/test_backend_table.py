@@ -32,6 +32,12 @@ def test_identical_runs_pass_and_any_change_is_named(tmp_path, capsys):
     assert "02 mnist_test_accuracy: 0.945 vs 0.944" in capsys.readouterr().out
 
 
+def test_timings_are_not_results(tmp_path):
+    a = write_report(tmp_path / "a", [nb("00", 13.0, cpu_matmul_gflops=187.1, supervised_test_accuracy=0.962)])
+    b = write_report(tmp_path / "b", [nb("00", 13.6, cpu_matmul_gflops=166.4, supervised_test_accuracy=0.962)])
+    assert bt.differences(bt.load(a), bt.load(b)) == []
+
+
 def test_missing_and_failed_notebooks_are_differences(tmp_path):
     a = write_report(tmp_path / "a", [nb("02", 1.0, x=1.0), nb("03", 1.0, x=1.0)])
     b = write_report(tmp_path / "b", [nb("02", 1.0, status="failed", x=1.0)])
