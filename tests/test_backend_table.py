@@ -58,3 +58,12 @@ def test_a_missing_report_says_how_to_make_one(tmp_path):
 
     with pytest.raises(FileNotFoundError, match="course_utils run"):
         bt.load(tmp_path)
+
+
+def test_a_later_run_replaces_the_notebooks_it_reran(tmp_path, capsys):
+    first = write_report(tmp_path / "a", [nb("04", 23.0, transfer_gain_over_scratch=0.2),
+                                          nb("05", 311.0, text_val_loss_vs_bigram=0.78)])
+    rerun = write_report(tmp_path / "b", [nb("05", 250.0, text_val_loss_vs_bigram=0.81)])
+    assert bt.main(["table", f"torch={first}+{rerun}"]) == 0
+    out = capsys.readouterr().out
+    assert "| 04 | ✓ 23 s; transfer gain 0.200 |" in out and "| 05 | ✓ 250 s; text/bigram 0.810 |" in out

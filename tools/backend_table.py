@@ -8,6 +8,8 @@ backend::
 
 prints a Markdown table: per notebook and backend, the runner's seconds and the
 notebook's key results (``KEY_RESULTS``), with ✓ when every check passed.
+``torch=build-torch+build-torch-05`` takes the notebooks of a later run that
+reran some of them (``run ... 05``) in place of the first run's.
 
 Determinism: two runs on the same backend must record the same results
 (timings aside)::
@@ -108,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     t = sub.add_parser("table", help="Markdown table of cpu runs, BACKEND=BUILD_DIR each")
-    t.add_argument("runs", nargs="+", metavar="BACKEND=DIR")
+    t.add_argument("runs", nargs="+", metavar="BACKEND=DIR[+DIR...]")
     s = sub.add_parser("same", help="do two runs record the same results? (exit 1 if not)")
     s.add_argument("first")
     s.add_argument("second")
@@ -119,7 +121,9 @@ def main(argv: list[str] | None = None) -> int:
             backend, sep, build = item.partition("=")
             if not sep or not backend or not build:
                 parser.error(f"expected BACKEND=DIR, got {item!r}")
-            runs[backend] = load(build)
+            runs[backend] = {}
+            for part in build.split("+"):  # DIR+DIR2: a later run replaces the notebooks it reran
+                runs[backend].update(load(part))
         print(table(runs))
         return 0
     diff = differences(load(args.first), load(args.second))
