@@ -19,7 +19,7 @@
 #
 # **Prerequisites:** 02 · Multilayer networks (dense layers, softmax, training with Keras).
 #
-# **Time:** smoke 39 s · cpu 2.5 min (measured on a 2-core CPU, TensorFlow) · gpu about 6–9 min on a T4 (estimated)
+# **Time:** smoke 33 s · cpu 2.5 min (measured on a 2-core CPU, TensorFlow) · gpu about 6–9 min on a T4 (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing

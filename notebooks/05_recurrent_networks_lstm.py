@@ -20,7 +20,7 @@
 # **Prerequisites:** 02 · Multilayer networks (Keras `fit`, losses, optimizers, overfitting);
 # 03 helps but is not needed.
 #
-# **Time:** smoke 34 s · cpu 3.4 min (measured on a 2-core CPU, TensorFlow) · gpu about 5–10 min on a T4 (estimated)
+# **Time:** smoke 36 s · cpu 3.4 min (measured on a 2-core CPU, TensorFlow) · gpu about 5–10 min on a T4 (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing
