@@ -136,6 +136,7 @@ def _index_rows(html: str) -> list[str]:
 BACKEND = next((b for b in ("jax", "torch") if importlib.util.find_spec(b)), "tensorflow")
 
 
+@pytest.mark.slow  # two kernels and their HTML (~20 s): CI runs it on every backend, in its slow stages
 def test_runner_reports_failures_passes_keras_backend_and_maps_the_course(tmp_path):
     """One run of two notebooks under KERAS_BACKEND=jax (or torch): the failing one is named with
     its cell, the backend reaches the kernels (they record it themselves), index.html maps the course."""
