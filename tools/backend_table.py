@@ -126,10 +126,11 @@ def main(argv: list[str] | None = None) -> int:
                 runs[backend].update(load(part))
         print(table(runs))
         return 0
-    diff = differences(load(args.first), load(args.second))
+    first = load(args.first)
+    diff = differences(first, load(args.second))
     for line in diff:
         print(line)
-    n = sum(len(set(results(nb)) - TIMINGS) for nb in load(args.first).values())
+    n = sum(len(set(results(nb)) - TIMINGS) for nb in first.values())
     print(f"{'identical' if not diff else f'{len(diff)} difference(s)'}: {n} recorded results compared "
           f"(timings aside: {', '.join(sorted(TIMINGS))})")
     return 1 if diff else 0
