@@ -1,4 +1,5 @@
-"""Root pytest configuration: every notebook runs headless, offline, in the smoke profile.
+"""Root pytest configuration: every notebook runs headless, offline, in the smoke profile (or in
+the gpu profile at smoke scale, with ``COURSE_SCALE=smoke``).
 
 Set before any kernel starts, so nbval's kernels inherit it. KERAS_HOME points
 at an empty folder, so a developer's own cache cannot make the tests pass
@@ -12,7 +13,9 @@ import tempfile
 
 import pytest
 
-os.environ["COURSE_PROFILE"] = "smoke"
+# COURSE_SCALE=smoke (CI's "gpu profile at smoke scale" stages): the gpu profile's code paths with
+# the smoke profile's budgets; otherwise the smoke profile.
+os.environ["COURSE_PROFILE"] = "gpu" if os.environ.get("COURSE_SCALE") == "smoke" else "smoke"
 os.environ["COURSE_HEADLESS"] = "1"
 os.environ["COURSE_OFFLINE"] = "1"
 os.environ["COURSE_STRICT_WARNINGS"] = "1"   # the course's own deprecations are errors here

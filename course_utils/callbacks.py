@@ -36,7 +36,6 @@ class LivePlot(keras.callbacks.Callback):
         self.headless = runtime.is_headless() if headless is None else headless
         self.history: dict[str, list[float]] = {}
         self._handle: Any = None
-        self.figure: Any = None
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         self.history = {}
@@ -60,7 +59,6 @@ class LivePlot(keras.callbacks.Callback):
 
     def _draw(self, live: bool) -> None:
         fig = self._figure()
-        self.figure = fig
         try:
             from IPython.display import display
         except ImportError:  # plain Python: leave the figure to plt.show()

@@ -23,6 +23,9 @@ PROFILES: dict[str, str] = {
 }
 PROFILE_ENV = "COURSE_PROFILE"
 HEADLESS_ENV = "COURSE_HEADLESS"
+#: ``COURSE_SCALE=smoke`` with the gpu profile: the gpu profile's code paths (models, precision,
+#: batching) with the smoke profile's budgets, so CI runs every gpu-only line on a CPU.
+SCALE_ENV = "COURSE_SCALE"
 
 T = TypeVar("T")
 
@@ -42,8 +45,13 @@ def check_profile(name: str) -> str:
     return name.strip().lower()
 
 
-def resolve_profile(profile: str = "auto", has_accelerator: bool | None = None) -> str:
-    """``auto`` → ``$COURSE_PROFILE`` if set, else ``gpu`` with an accelerator, else ``cpu``."""
+def resolve_profile(profile: str = "auto", devices: list[str] | None = None) -> str:
+    """``auto`` → ``$COURSE_PROFILE`` if set, else ``gpu`` with a GPU, else ``cpu``.
+
+    ``devices`` are the accelerators' names (:func:`accelerators` when not given). An Apple GPU
+    (PyTorch's MPS, tensorflow-metal) speeds up a laptop, but the gpu profile's budgets are
+    sized for a data-centre GPU with float16 tensor cores: with one, ``auto`` means ``cpu``.
+    """
     profile = check_profile(profile)
     if profile != "auto":
         return profile
@@ -55,13 +63,23 @@ def resolve_profile(profile: str = "auto", has_accelerator: bool | None = None) 
             raise ProfileError(f"${PROFILE_ENV}: {e}") from None
         if resolved != "auto":
             return resolved
-    if has_accelerator is None:
-        has_accelerator = bool(accelerators())
-    return "gpu" if has_accelerator else "cpu"
+    devices = accelerators() if devices is None else devices
+    return "gpu" if any(not is_apple_gpu(d) for d in devices) else "cpu"
+
+
+#: How an Apple-silicon GPU shows up: PyTorch's MPS device, TensorFlow's with tensorflow-metal.
+APPLE_GPU = ("Apple GPU (PyTorch MPS)", "Apple GPU (tensorflow-metal)")
+
+
+def is_apple_gpu(name: str) -> bool:
+    return name in APPLE_GPU
 
 
 def accelerators() -> list[str]:
-    """Names of the accelerators the Keras backend can see (empty on a CPU-only machine)."""
+    """Names of the accelerators the Keras backend can see (empty on a CPU-only machine).
+
+    NVIDIA GPUs by name; an Apple-silicon GPU as one of :data:`APPLE_GPU`.
+    """
     import keras
 
     backend = keras.config.backend()
@@ -69,7 +87,10 @@ def accelerators() -> list[str]:
         if backend == "tensorflow":
             import tensorflow as tf
 
-            return [d.name for d in tf.config.list_physical_devices("GPU")]
+            gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
+            if gpus and sys.platform == "darwin":  # only tensorflow-metal gives TensorFlow a Mac GPU
+                return [APPLE_GPU[1]]
+            return gpus
         if backend == "jax":
             import jax
 
@@ -80,7 +101,7 @@ def accelerators() -> list[str]:
             if torch.cuda.is_available():
                 return [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
             if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
-                return ["mps"]
+                return [APPLE_GPU[0]]
     except Exception:  # a broken driver must not stop the course: fall back to CPU
         return []
     return []
@@ -96,6 +117,20 @@ def is_headless() -> bool:
         return True
     ip = get_ipython()
     return ip is None or type(ip).__name__ != "ZMQInteractiveShell"
+
+
+STRICT_ENV_MISS = "COURSE_STRICT"
+
+
+def is_interactive() -> bool:
+    """True when a person watches the notebook: a Jupyter kernel behind JupyterLab or Notebook
+    (which set ``JPY_SESSION_NAME``), Colab or VS Code, and neither ``COURSE_HEADLESS`` nor
+    ``COURSE_STRICT`` set. Then a missed threshold shows a box and the notebook goes on;
+    otherwise (the runner, nbval, papermill, CI) it stops the notebook."""
+    if is_headless() or os.environ.get(STRICT_ENV_MISS, "") not in ("", "0"):
+        return False
+    return bool(os.environ.get("JPY_SESSION_NAME") or os.environ.get("VSCODE_PID")
+                or "google.colab" in sys.modules)
 
 
 def seed_everything(seed: int) -> None:
@@ -155,6 +190,18 @@ def quiet() -> None:
         pass
 
 
+def resolve_scale(profile: str) -> str:
+    """The scale of the budgets: the profile itself, or ``smoke`` for the gpu profile when
+    ``$COURSE_SCALE`` is ``smoke`` (CI runs the gpu code paths on a CPU that way)."""
+    scale = os.environ.get(SCALE_ENV, "").strip().lower()
+    if not scale or scale == profile:
+        return profile
+    if scale != "smoke":
+        raise ProfileError(f"${SCALE_ENV}={scale!r}: the only other scale is 'smoke' "
+                           "(the gpu profile's code with the smoke profile's budgets)")
+    return "smoke"
+
+
 @dataclass
 class Run:
     """What ``setup`` returns: the profile, the seed, and the notebook's bookkeeping."""
@@ -165,11 +212,28 @@ class Run:
     devices: list[str]
     headless: bool
     recorder: Recorder = field(repr=False, default_factory=Recorder)
+    scale: str = ""
+
+    def __post_init__(self) -> None:
+        self.scale = self.scale or self.profile
 
     # -- budgets ---------------------------------------------------------------
     def pick(self, *, smoke: T, cpu: T, gpu: T) -> T:
-        """The value for the current profile: ``EPOCHS = run.pick(smoke=1, cpu=8, gpu=30)``."""
+        """What the profile does: a model's width, a precision, an input size.
+
+        ``WIDTH = run.pick(smoke=16, cpu=16, gpu=64)``. For how much work (epochs, images,
+        steps) and the thresholds that go with it, use :meth:`budget`.
+        """
         return {"smoke": smoke, "cpu": cpu, "gpu": gpu}[self.profile]
+
+    def budget(self, *, smoke: T, cpu: T, gpu: T) -> T:
+        """How much work the profile does: ``EPOCHS = run.budget(smoke=1, cpu=8, gpu=30)``.
+
+        The same as :meth:`pick` except in the gpu profile at smoke scale (``COURSE_SCALE=smoke``,
+        how CI runs the gpu code paths on a CPU), where budgets and the thresholds that depend
+        on them are the smoke profile's.
+        """
+        return {"smoke": smoke, "cpu": cpu, "gpu": gpu}[self.scale]
 
     @property
     def accelerator(self) -> bool:
@@ -200,14 +264,11 @@ class Run:
         """Mark every result of this notebook as a stand-in (see 04 · Transfer learning)."""
         self.recorder.mark_standin(reason)
 
-    @property
-    def results(self) -> dict[str, float]:
-        return {r.name: r.value for r in self.recorder.results}
-
     def summary_line(self) -> str:
         import keras
 
-        return (f"Profile: {self.profile} · backend: {self.backend} · device: {self.device} · "
+        profile = self.profile + (f" at {self.scale} scale" if self.scale != self.profile else "")
+        return (f"Profile: {profile} · backend: {self.backend} · device: {self.device} · "
                 f"Keras {keras.__version__} · Python {platform.python_version()} · seed {self.seed}")
 
 
@@ -236,17 +297,25 @@ def setup(profile: str = "auto", seed: int = 42, notebook: str = "") -> Run:
 
         tf.get_logger().setLevel("ERROR")
     devices = accelerators()
-    resolved = resolve_profile(profile, has_accelerator=bool(devices))
+    resolved = resolve_profile(profile, devices)
     seed_everything(seed)
     set_plot_style()
     notebook = notebook or os.environ.get("COURSE_NOTEBOOK", "") or _guess_notebook()
+    scale = resolve_scale(resolved)
+    if os.environ.get("COURSE_WORKLOG"):  # tools/estimate_gpu.py: log what the models cost
+        from . import worklog
+
+        worklog.start(notebook)
     rec = Recorder.from_env(notebook=notebook, profile=resolved)
+    rec.scale = scale
+    rec.judged = scale == resolved  # the gpu code at smoke budgets runs; its numbers are not judged
+    rec.strict = not is_interactive()
     run = Run(profile=resolved, seed=seed, backend=backend, devices=devices,
-              headless=is_headless(), recorder=rec)
+              headless=is_headless(), recorder=rec, scale=scale)
     rec._write()
     _CURRENT = run
     print(run.summary_line())
-    if resolved == "gpu" and not devices:
+    if resolved == "gpu" and scale == "gpu" and not devices:
         print("Note: the gpu profile was asked for but no accelerator is visible; "
               "expect it to be slow on this CPU.")
     return run

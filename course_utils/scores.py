@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from . import images as images_
+
 __all__ = ["Scores", "check_probabilities", "recognisability", "class_coverage", "agreement",
            "predict_proba", "score_images", "scores_table", "junk_images"]
 
@@ -87,10 +89,6 @@ class Coverage:
     max_fraction: float
     diversity: float  # entropy of the class histogram / log(n_classes): 1 = perfectly even, 0 = one class
 
-    @property
-    def fractions(self) -> np.ndarray:
-        return self.counts / self.counts.sum()
-
 
 def class_coverage(probs_or_labels: Any, n_classes: int | None = None) -> Coverage:
     """Count the judge's predicted classes: how many are present, the largest share, the evenness.
@@ -131,24 +129,12 @@ def agreement(probs: Any, requested: Any) -> float:
 
 
 # ----------------------------------------------------------------------------- the judge
-def _check_images(images: Any) -> np.ndarray:
-    x = np.asarray(images, dtype="float32")
-    if x.ndim == 3:
-        x = x[..., None]
-    if x.ndim != 4 or x.shape[-1] not in (1, 3) or len(x) == 0:
-        raise ValueError("expected images of shape (n, h, w), (n, h, w, 1) or (n, h, w, 3); "
-                         f"got {np.shape(images)}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("images contain NaN or inf")
-    return x
-
-
 def predict_proba(classifier: Any, images: Any, batch_size: int = 512) -> np.ndarray:
     """The judge's class probabilities for ``images`` (a Keras model or any callable).
 
     ``images`` are (n, h, w) or (n, h, w, 1) in the range the judge was trained on.
     """
-    x = _check_images(images)
+    x = images_.as_batch(images)
     if hasattr(classifier, "predict"):
         p = classifier.predict(x, batch_size=batch_size, verbose=0)
     elif callable(classifier):
@@ -236,7 +222,7 @@ def junk_images(real: Any, n: int, seed: int = 0, labels: Any = None,
     judge from being confidently wrong about smudges, so an untrained generator
     scores low (section "A judge that can say 'I don't know'").
     """
-    x = _check_images(real)
+    x = images_.as_batch(real)
     if not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
     unknown = [k for k in kinds if k not in JUNK_KINDS]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import data as _data
+from . import datasets as _data
 
 __all__ = ["adding_problem", "Series", "load_co2", "load_dax"]
 

@@ -5,14 +5,14 @@ and, offline, stops with a network error. Notebook 04 asks
 :func:`resolve_weights` first: the file is looked up in the Keras cache
 (``$KERAS_HOME/models/...``, the very place Keras itself keeps it), checked
 against the hash in the course's asset manifest (``course_utils/assets.json``,
-see :mod:`course_utils.data`) and downloaded when the profile allows it. The
+see :mod:`course_utils.assets`) and downloaded when the profile allows it. The
 notebook then calls Keras itself with that path, ``VGG16(weights=str(path))``,
 or, when there is no verified copy, uses the course's stand-in base
 (:func:`standin_base`) and says so. A cached file with the wrong size or hash
 is reported and never loaded.
 
     info = cu.weights.resolve_weights("vgg16_notop")
-    info.pretrained   # True only when a verified file is here
+    info.found        # True only when a verified file is here
 
 Also here: :func:`applications_table` (the pretrained models table).
 
@@ -23,52 +23,27 @@ and the stand-in base of sections 5 to 9).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import data
-
-
-@dataclass
-class WeightsInfo:
-    """Where a model's weights came from: a verified file, or why there is none."""
-
-    asset: str
-    path: Path | None
-    reason: str = ""
-
-    @property
-    def pretrained(self) -> bool:
-        """True when the verified ImageNet weights file was loaded."""
-        return self.path is not None
-
-    @property
-    def standin(self) -> bool:
-        return self.path is None
-
-    def describe(self) -> str:
-        if self.pretrained:
-            return f"ImageNet weights {self.asset} ({self.path}, hash verified)"
-        return f"RANDOM weights instead of {self.asset} ({self.reason})"
+from . import assets
 
 
 def resolve_weights(asset_name: str, allow_download: bool | None = None,
                     home: Path | None = None,
-                    manifest: dict[str, data.Asset] | None = None) -> WeightsInfo:
+                    manifest: dict[str, assets.Asset] | None = None) -> assets.Resolution:
     """Find a verified copy of the weights file ``asset_name`` (cache, else download if allowed).
 
     Never raises for a missing network or a corrupt cache: the reason comes
-    back in :attr:`WeightsInfo.reason`. ``allow_download=None`` means "unless
-    the profile is smoke", as in :func:`course_utils.data.resolve`. A name that
+    back in ``reason`` of the :class:`course_utils.assets.Resolution` (``found`` is False). ``allow_download=None`` means "unless
+    the profile is smoke", as in :func:`course_utils.assets.resolve`. A name that
     is not in the manifest raises ``KeyError``: the course loads no weights
     file whose hash it does not know.
     """
     if not isinstance(asset_name, str) or not asset_name:
         raise TypeError(f"asset_name must be a manifest name such as 'vgg16_notop', got {asset_name!r}")
-    manifest = manifest if manifest is not None else data.load_manifest()
-    res = data.resolve(asset_name, allow_download=allow_download, home=home, manifest=manifest)
-    return WeightsInfo(asset_name, res.path, res.reason)
+    manifest = manifest if manifest is not None else assets.load_manifest()
+    return assets.resolve(asset_name, allow_download=allow_download, home=home, manifest=manifest)
 
 
 #: The Keras documentation's table of its applications (keras.io/applications, 2018–2020
@@ -181,23 +156,36 @@ def build_standin_base(input_shape: tuple[int, int, int] = (28, 28, 1)) -> Any:
     return keras.Model(inputs, x, name="standin_vgg")
 
 
+def verify_shipped_file(path: Path | str, sha256: str, what: str, how: str) -> Path:
+    """Check a weights file that ships with the course against its pinned sha256; return its path.
+
+    One check for every shipped weights file (the stand-in's here, EfficientNet-Lite0's in
+    :mod:`course_utils.imagenet`): a missing file raises ``FileNotFoundError``, a file
+    with another hash ``assets.CorruptAssetError``; both messages name ``what`` and say
+    ``how`` to get the right file back. A damaged file is never loaded.
+    Taught with: 04 · Transfer learning (called before every load of a shipped file).
+    """
+    p = Path(path)
+    if not isinstance(sha256, str) or len(sha256) != 64:
+        raise ValueError(f"sha256 must be 64 hex digits, got {sha256!r}")
+    if not p.is_file():
+        raise FileNotFoundError(f"{what} {p} is missing: {how}")
+    got = assets.file_hash(p, "sha256")
+    if got != sha256:
+        raise assets.CorruptAssetError(f"{what} {p} has sha256 {got}, expected {sha256}: the file is "
+                                       f"damaged or from another version; it is not loaded. {how}")
+    return p
+
+
 def verify_standin_file(path: Path | str = STANDIN_FILE, sha256: str | None = None) -> Path:
     """Check the stand-in's weights file against its pinned sha256; return its path.
 
-    A missing file raises ``FileNotFoundError`` and a file with another hash
-    ``data.CorruptAssetError``, each saying how to rebuild it
-    (``python tools/make_standin_base.py``): a damaged file is never loaded.
+    See :func:`verify_shipped_file`; the messages say to rebuild it with
+    ``python tools/make_standin_base.py``.
     """
-    p = Path(path)
-    want = sha256 if sha256 is not None else STANDIN_SHA256
-    how = "reinstall course_utils, or rebuild the file with `python tools/make_standin_base.py`"
-    if not p.is_file():
-        raise FileNotFoundError(f"the stand-in base's weights {p} are missing: {how}")
-    got = data.file_hash(p, "sha256")
-    if got != want:
-        raise data.CorruptAssetError(f"{p} has sha256 {got}, expected {want}: the file is damaged or "
-                                     f"from another version; it is not loaded. {how}")
-    return p
+    return verify_shipped_file(path, sha256 if sha256 is not None else STANDIN_SHA256,
+                               "the stand-in base's weights",
+                               "reinstall course_utils, or rebuild the file with `python tools/make_standin_base.py`")
 
 
 def standin_base(pretrained: bool = True, path: Path | str = STANDIN_FILE,

@@ -22,7 +22,7 @@
 #
 # **Prerequisites:** notebook 00; NumPy arrays and a dot product; the idea of a derivative.
 #
-# **Time:** smoke 14 s · cpu 15 s (measured on a 2-core CPU, TensorFlow) · gpu about 1 min on a T4 (estimated)
+# **Time:** smoke 19 s · cpu 28 s (measured on a 2-core CPU: TensorFlow) · gpu about 1 min on a T4 (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing
@@ -61,6 +61,20 @@ run = cu.setup(PROFILE, seed=SEED)
 # %% [markdown]
 # ## 1. A neuron that draws a line
 #
+# Rosenblatt modelled his unit on a nerve cell. A biological neuron receives signals from
+# thousands of others through *synapses*, connections of different strengths; its cell body
+# adds the signals up, and when the total crosses a threshold the neuron *fires*, sending a
+# spike down its *axon* to the next cells. The perceptron keeps that outline: inputs $x_i$,
+# a strength $w_i$ for each connection, a sum, and a threshold. Learning, as the
+# psychologist Donald Hebb proposed in 1949, means changing the strengths of the connections.
+#
+# The analogy stops there. Real neurons send trains of timed spikes, not one number each; a
+# neuron's outgoing synapses are all excitatory or all inhibitory, while a weight can change
+# its sign; brains are wired in loops with feedback everywhere; and nobody has found the
+# brain running the gradient descent of section 5. Artificial neural networks were
+# *inspired* by the brain; they are not models of it, and the rest of the course treats them
+# as what they are: functions with adjustable numbers, fitted to data.
+#
 # A perceptron with inputs $x = (x_1, \dots, x_d)$ computes a weighted sum and
 # thresholds it:
 #
@@ -81,14 +95,16 @@ keep = iris.target < 2                        # setosa (0) and versicolor (1)
 X_iris = iris.data[keep][:, :2]               # sepal length, sepal width (cm)
 y_iris = iris.target[keep]
 X_iris = (X_iris - X_iris.mean(0)) / X_iris.std(0)
-cu.data.announce("iris, setosa vs versicolor, sepal length and width",
+cu.datasets.announce("iris, setosa vs versicolor, sepal length and width",
                  "scikit-learn load_iris (bundled; Fisher 1936)")
 IRIS_FEATURES = ("sepal length (standardized)", "sepal width (standardized)")
 print(f"{len(X_iris)} flowers: {np.bincount(y_iris)[0]} setosa, {np.bincount(y_iris)[1]} versicolor")
 
 # %% [markdown]
-# Is it really separable? A linear support-vector machine with a huge penalty on
-# mistakes (a "hard margin") finds a separating line whenever one exists:
+# Is it really separable? A linear *support-vector machine* (SVM), a classifier that looks
+# for the line with the widest empty strip between the two classes, finds a separating
+# line whenever one exists when we make mistakes prohibitively expensive for it (a "hard
+# margin", here a penalty of a million per mistake):
 
 # %%
 svm = SVC(kernel="linear", C=1e6).fit(X_iris, y_iris)
@@ -96,8 +112,8 @@ print(f"a hard-margin linear SVM classifies {svm.score(X_iris, y_iris):.0%} of t
 
 
 # %% [markdown]
-# 100 %: a line exists, so the perceptron convergence theorem (Novikoff, 1962) promises
-# that the learning rule below will find one in a finite number of mistakes.
+# If that says 100 %, a line exists, so the perceptron convergence theorem (Novikoff, 1962)
+# promises that the learning rule below will find one in a finite number of mistakes.
 
 # %% [markdown]
 # ## 2. The perceptron learning rule
@@ -190,7 +206,7 @@ plt.show()
 # | ReLU | $\max(0, z)$ | $1$ if $z > 0$ else $0$ | $[0, \infty)$ |
 
 # %%
-fig = cu.plots.activations(("step", "sigmoid", "tanh", "relu"), derivatives=True,
+fig = cu.figures.nb01.activations(("step", "sigmoid", "tanh", "relu"), derivatives=True,
                           z=np.linspace(-3, 3, 601))
 plt.show()
 
@@ -212,12 +228,13 @@ plt.show()
 # **logistic regression**.
 #
 # A harder, real problem: the Wisconsin breast-cancer data (bundled with scikit-learn),
-# 569 tumours described by measurements of cell nuclei. We keep two, the mean radius and
+# tumours described by measurements of their cell nuclei. We keep two, the mean radius and
 # the mean texture, so we can draw the boundary; the classes overlap, so no line is
 # perfect. We split the tumours three ways: a quarter as the **test** set, looked at once,
 # at the very end; of the rest, a fifth as the **validation** set, which watches training;
-# and the remaining **training** set, the only data the models learn from. Both inputs are
-# standardized with the training set's mean and spread.
+# and the remaining **training** set, the only data the models learn from. Each part keeps
+# the two classes in the same proportions (`stratify`). Both inputs are standardized with
+# the training set's mean and spread.
 
 # %%
 cancer = load_breast_cancer()
@@ -228,10 +245,10 @@ X_tr, X_val, y_tr, y_val = train_test_split(X_rest, y_rest, test_size=0.2, rando
                                             stratify=y_rest)
 scaler = StandardScaler().fit(X_tr)
 X_tr, X_val, X_te = (scaler.transform(X).astype("float32") for X in (X_tr, X_val, X_te))
-cu.data.announce("breast cancer Wisconsin (diagnostic), mean radius and mean texture",
+cu.datasets.announce("breast cancer Wisconsin (diagnostic), mean radius and mean texture",
                  "scikit-learn load_breast_cancer (bundled; UCI)")
 CANCER_FEATURES = ("mean radius (standardized)", "mean texture (standardized)")
-print(f"train {len(X_tr)}, validation {len(X_val)}, test {len(X_te)}; "
+print(f"{len(cancer.target)} tumours: train {len(X_tr)}, validation {len(X_val)}, test {len(X_te)}; "
       f"classes: {cancer.target_names.tolist()} = 0, 1")
 
 # %% [markdown]
@@ -244,8 +261,11 @@ print(f"train {len(X_tr)}, validation {len(X_val)}, test {len(X_te)}; "
 # For a tumour with $y_i = 1$ only the first term counts, $-\log p_i$: 0 when the model is
 # sure and right ($p_i = 1$), growing without bound as it becomes sure and wrong
 # ($p_i \to 0$). Training means finding the $(w, b)$ with the lowest cost. scikit-learn's
-# `LogisticRegression` does exactly that (without regularization, `C=np.inf`), so its
-# answer is the minimum we will look for ourselves:
+# `LogisticRegression` does exactly that. By default it adds a *regularization* penalty
+# that keeps the weights small, one of the cures for overfitting (a model learning its
+# training data too well to do well on new data) that notebook 02 treats; `C=np.inf`
+# switches the penalty off, so its answer is the plain minimum of the cross-entropy, the
+# one we will look for ourselves:
 
 # %%
 sk_model = LogisticRegression(C=np.inf).fit(X_tr, y_tr)
@@ -287,13 +307,19 @@ def gradient_descent(lr, steps=30, start=(0.0, 0.0)):
 
 best_loss = float(cross_entropy(*sk_model.coef_[0]))
 paths = {f"η = {lr:g}": gradient_descent(lr) for lr in GD_LEARNING_RATES}
+gaps, rises = {}, {}  # per learning rate: how far above the minimum at the end; steps that went up
 for label, path in paths.items():
-    print(f"{label:>9}: loss {cross_entropy(*path[0]):.3f} → {cross_entropy(*path[-1]):.4f} "
-          f"after {len(path) - 1} steps (minimum {best_loss:.4f})")
+    path_losses = cross_entropy(path[:, 0], path[:, 1])
+    gaps[label] = float(path_losses[-1] / best_loss - 1)
+    rises[label] = (np.flatnonzero(np.diff(path_losses) > 0) + 1).tolist()
+    went_up = (f"it went up at {len(rises[label])} of them, first at step {rises[label][0]}" if rises[label]
+               else "it never went up")
+    print(f"{label:>9}: loss {path_losses[0]:.3f} → {path_losses[-1]:.4f} after {len(path) - 1} steps, "
+          f"{gaps[label]:.1%} above the minimum {best_loss:.4f}; {went_up}")
 
 # %%
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6), gridspec_kw={"width_ratios": [1.25, 1]})
-cu.plots.loss_surface(cross_entropy, paths, xlim=(-9, 3), ylim=(-5, 3), ax=ax1,
+cu.figures.nb01.loss_surface(cross_entropy, paths, xlim=(-9, 3), ylim=(-5, 3), ax=ax1,
                       title="Cross-entropy over two weights (b fixed)")
 ax1.plot(*sk_model.coef_[0], "w*", ms=14, label="minimum")
 for label, path in paths.items():
@@ -307,18 +333,25 @@ ax2.legend(fontsize=8)
 plt.show()
 
 # %%
-good = paths[f"η = {GD_LEARNING_RATES[1]:g}"]
-gap = float(cross_entropy(*good[-1]) / best_loss - 1)
-run.expect("gd_good_lr_relative_loss_gap", gap, at_most=0.01,
-           hint="the 'good' learning rate should reach the minimum within 1 % in 30 steps");
+too_small, good, too_large = (f"η = {lr:g}" for lr in GD_LEARNING_RATES)
+run.expect("gd_good_lr_relative_loss_gap", gaps[good], at_most=0.01,
+           hint="the 'good' learning rate should reach the minimum within 1 % in 30 steps")
+run.expect("gd_small_lr_relative_loss_gap", gaps[too_small], at_least=0.05,
+           hint="the 'too small' learning rate should still be well above the minimum after 30 steps")
+run.expect("gd_large_lr_steps_that_went_up", len(rises[too_large]), at_least=1,
+           hint="the 'too large' learning rate should overshoot: the loss should go up at some step");
 
 # %% [markdown]
-# Three behaviours, one rule:
-# - **too small** ($\eta$ = 0.3): every step is safe but tiny; after 30 steps it is far from the minimum;
-# - **good** ($\eta$ = 8): big steps while the slope is steep, and it settles at the minimum (white star);
-# - **too large** ($\eta$ = 35): the first step overshoots far past the minimum (off the window; the path
-#   is clipped at its edge) and the loss goes *up*. It struggles back, but near the minimum every step
-#   jumps across the steep walls of the valley, so it cannot settle and the loss climbs again.
+# Three behaviours, one rule (the three rates are `GD_LEARNING_RATES` in the parameters cell,
+# and the lines printed above give their numbers):
+# - **too small** (the first rate): every step is safe but tiny; after 30 steps the loss is
+#   still well above the minimum;
+# - **good** (the second): big steps while the slope is steep, and it settles at the
+#   minimum (white star);
+# - **too large** (the third): the first step overshoots far past the minimum (off the
+#   window; the path is clipped at its edge) and the loss goes *up*. It struggles back, but
+#   near the minimum every step jumps across the steep walls of the valley, so it cannot
+#   settle and the loss climbs again.
 #
 # The long, flat valley is typical: the loss changes fast across it and slowly along it,
 # so no single learning rate is ideal everywhere. Momentum and Adam (notebook 02) adapt
@@ -329,15 +362,19 @@ run.expect("gd_good_lr_relative_loss_gap", gap, at_most=0.01,
 #
 # In Keras the sigmoid perceptron is one layer, `Dense(1, activation="sigmoid")`; the
 # cost function is `loss="binary_crossentropy"`; and gradient descent is the optimizer
-# `keras.optimizers.SGD`. With `batch_size` set to the whole training set, every step of
-# `fit` computes the gradient over all training tumours, exactly like our
-# `gradient_descent`, except that the bias learns too and the backend works out the
-# gradient for us. After every epoch (here: every step) `fit` also reports the loss on
-# the validation set, which it never trains on.
+# `keras.optimizers.SGD`. SGD stands for *stochastic gradient descent*: each step follows
+# the gradient of a small random *mini-batch* of examples instead of the whole training
+# set, which is cheaper per step and noisier (the "stochastic"), and is how every later
+# notebook trains. Here we set `batch_size` to the whole training set, so there is nothing
+# random about it: every step of `fit` computes the gradient over all training tumours,
+# plain (full-batch) gradient descent exactly like our `gradient_descent`, except that the
+# bias learns too and the backend works out the gradient for us. After every epoch (here:
+# every step) `fit` also reports the loss on the validation set, which it never trains on.
 
 # %%
-EPOCHS = run.pick(smoke=30, cpu=60, gpu=60)
+EPOCHS = run.budget(smoke=30, cpu=60, gpu=60)
 keras_model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, activation="sigmoid")])
+start_weights = np.concatenate([v.ravel() for v in keras_model.layers[-1].get_weights()])  # random
 keras_model.compile(optimizer=keras.optimizers.SGD(learning_rate=GD_LEARNING_RATES[1]),
                     loss="binary_crossentropy", metrics=["accuracy"])
 history = keras_model.fit(X_tr, y_tr, epochs=EPOCHS, batch_size=len(X_tr), validation_data=(X_val, y_val),
@@ -352,6 +389,16 @@ def keras_proba(P):
 w_keras, b_keras = (v.ravel() for v in keras_model.layers[-1].get_weights())
 print(f"Keras:        w = {np.round(w_keras, 3)}, b = {b_keras[0]:.3f}")
 print(f"scikit-learn: w = {np.round(sk_model.coef_[0], 3)}, b = {sk_model.intercept_[0]:.3f}")
+sk_weights = np.concatenate([sk_model.coef_[0], sk_model.intercept_])
+weight_gap = float(np.max(np.abs(np.concatenate([w_keras, b_keras]) - sk_weights)))
+distance_left = float(np.linalg.norm(np.concatenate([w_keras, b_keras]) - sk_weights)
+                      / np.linalg.norm(start_weights - sk_weights))
+print(f"largest difference between the two models' weights: {weight_gap:.4f}; Keras went "
+      f"{1 - distance_left:.2%} of the way from its random start to scikit-learn's weights")
+run.record("keras_sklearn_max_weight_difference", weight_gap, note=f"after {EPOCHS} full-batch steps")
+run.expect("keras_sklearn_weight_distance_left", distance_left, at_most=0.02,
+           hint="Keras's weights should end within 2 % of the way to scikit-learn's from where they started: "
+                "gradient descent has not converged to the logistic-regression solution")
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.3))
 cu.plots.decision_boundary(keras_proba, X_val, y_val, ax=axes[0], feature_names=CANCER_FEATURES,
                            title="Keras Dense(1, sigmoid)")
@@ -360,14 +407,24 @@ cu.plots.decision_boundary(lambda P: sk_model.predict_proba(P)[:, 1], X_val, y_v
 fig.suptitle("Validation tumours (0 = malignant, 1 = benign); shading = predicted P(benign), line = 0.5")
 plt.show()
 
+# %%
+keras_losses = np.array(history.history["loss"])
+settled = next(i for i in range(len(keras_losses))
+               if np.all(np.abs(keras_losses[i:] / keras_losses[-1] - 1) <= 0.01))
+print(f"the training loss stayed within 1 % of its final value from step {settled + 1} of {len(keras_losses)} on")
+print(f"final loss: training {keras_losses[-1]:.3f}, validation {history.history['val_loss'][-1]:.3f}; "
+      f"scikit-learn's line gets {sk_model.score(X_tr, y_tr):.0%} of the training tumours right "
+      f"and {sk_model.score(X_val, y_val):.0%} of the {len(X_val)} validation ones")
+
 # %% [markdown]
-# The curves flatten after about ten steps: gradient descent has reached the minimum, and
-# Keras's weights match scikit-learn's to two decimals. (The validation loss lies below the
-# training loss only because these 86 tumours happen to be easier than the training ones:
-# scikit-learn's line gets 94 % of them right against 89 % of the training set. What
-# matters is that it levels off instead of rising.) The two models should make the same
-# decisions. Only now, with training finished, do we look at the test set, once, for the
-# number we would report.
+# The curves flatten within a few steps (the line above says when): gradient descent has
+# reached the minimum, and Keras's weights are close to scikit-learn's (the numbers above).
+# If the validation loss ends *below* the training loss, it is not that the model does
+# better on data it never saw: compare scikit-learn's accuracy on the two sets above. With
+# so few validation tumours, whether they happen to be easier or harder than the training
+# ones decides which loss is lower. What matters is that the validation loss levels off
+# instead of rising. The two models should make the same decisions. Only now, with training
+# finished, do we look at the test set, once, for the number we would report.
 
 # %%
 keras_pred = (keras_proba(X_te) >= 0.5).astype(int)
@@ -381,7 +438,7 @@ run.expect("keras_sklearn_agreement", agreement, at_least=0.99,
 run.expect("keras_logistic_test_accuracy", test_accuracy, at_least=0.8);
 
 # %% [markdown]
-# **Takeaway:** the same weights, the same line, two libraries. A single sigmoid unit
+# **Takeaway:** nearly the same weights, the same decisions, two libraries. A single sigmoid unit
 # trained on cross-entropy by gradient descent is logistic regression; a deep network is
 # many of them stacked, trained the same way.
 
@@ -405,7 +462,7 @@ run.record("xor_perceptron_mistakes_last_epoch", xor_mistakes[-1], note="after 2
 # keeping the best accuracy on the four points.
 
 # %%
-N_LINES = run.pick(smoke=20_000, cpu=200_000, gpu=200_000)
+N_LINES = run.budget(smoke=20_000, cpu=200_000, gpu=200_000)
 W = np.random.default_rng(SEED).normal(size=(N_LINES, 3))           # w1, w2, b for each line
 pred = (X_xor @ W[:, :2].T + W[:, 2] >= 0).astype(int)               # (4 points, N_LINES)
 acc = (pred == y_xor[:, None]).mean(axis=0)
@@ -440,27 +497,46 @@ plt.show()
 # run the cell again, and the check tells you what is right or exactly what is wrong.
 
 # %% [markdown]
-# **1. The perceptron update.** Write one step of the learning rule: given weights `w`,
-# bias `b`, one example `x` with label `y` (0 or 1) and learning rate `lr`, return the
-# new `(w, b)`.
+# **1. Find the bug.** Someone wrote one step of the perceptron rule as a function: given
+# weights `w`, bias `b`, one example `x` with its label `y` (0 or 1) and the learning rate
+# `lr`, it returns the new `(w, b)`. Trained with it on the iris flowers of section 1, the
+# perceptron never settles: run the cell and watch its accuracy after each epoch jump
+# around instead of settling at 100 %. One line is wrong. Compare the function with the rule
+# in section 2, fix it, and run the cell again.
 
 # %%
-def perceptron_update(w, b, x, y, lr):
-    # YOUR CODE HERE (replace the line below)
-    return None
+def perceptron_update_to_fix(w, b, x, y, lr):
+    y_hat = 1 if x @ w + b >= 0 else -1
+    return w + lr * (y - y_hat) * x, b + lr * (y - y_hat)
 
 
-cu.checks.perceptron_update(perceptron_update);
+def accuracy_per_epoch(update, epochs=15):
+    """Train a perceptron on the iris flowers with `update`; its accuracy after each epoch."""
+    rng = np.random.default_rng(SEED)
+    w_trained, b_trained, accuracies = np.zeros(2), 0.0, []
+    for _ in range(epochs):
+        for i in rng.permutation(len(X_iris)):
+            w_trained, b_trained = update(w_trained, b_trained, X_iris[i], y_iris[i], PERCEPTRON_LR)
+        accuracies.append(float(np.mean(perceptron_predict(X_iris, w_trained, b_trained) == y_iris)))
+    return accuracies
+
+
+print("accuracy after each epoch:", np.round(accuracy_per_epoch(perceptron_update_to_fix), 2))
+cu.checks.perceptron_update(perceptron_update_to_fix);
 
 
 # %% [markdown]
 # <details><summary>Solution</summary>
 #
 # ```python
-# def perceptron_update(w, b, x, y, lr):
+# def perceptron_update_to_fix(w, b, x, y, lr):
 #     y_hat = 1 if x @ w + b >= 0 else 0
 #     return w + lr * (y - y_hat) * x, b + lr * (y - y_hat)
 # ```
+# The prediction used −1 for "no", but the labels are 0 and 1. For a flower of class 0
+# that it classified correctly, $y - \hat y = 0 - (-1) = 1$, so the rule "learned" from a
+# right answer and pushed the line the wrong way. Both conventions exist (many books write
+# the perceptron with labels −1 and +1); the prediction and the labels must use the same one.
 # </details>
 
 # %% [markdown]
@@ -507,10 +583,11 @@ cu.checks.converging_learning_rate(LEARNING_RATE, loss_per_step, best_loss);
 # %% [markdown]
 # <details><summary>Solution</summary>
 #
-# Any value from about 2 to 27 works here, for example `LEARNING_RATE = 8.0`. Below that
-# the loss is still falling after 30 steps; far above it the first step overshoots and
-# the loss rises. The largest safe rate depends on the curvature of the loss, which is
-# why learning rates are tuned per problem (or adapted, as Adam does).
+# Any value in the range the check prints when it passes works, for example
+# `LEARNING_RATE = 8.0`, the "good" rate of section 5. Below that range the loss is still
+# falling after 30 steps; above it a step overshoots and the loss rises. The largest safe
+# rate depends on the curvature of the loss, which is why learning rates are tuned per
+# problem (or adapted, as Adam does in notebook 02).
 # </details>
 
 # %% [markdown]

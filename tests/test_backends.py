@@ -63,7 +63,7 @@ def _fake_gpu(monkeypatch) -> str:
 
 def test_no_accelerator_on_this_cpu_machine():
     assert runtime.accelerators() == []
-    assert runtime.resolve_profile("auto", has_accelerator=None) in ("cpu", os.environ.get(
+    assert runtime.resolve_profile("auto") in ("cpu", os.environ.get(
         "COURSE_PROFILE", "cpu"))
 
 
@@ -146,3 +146,25 @@ def test_course_utils_works_without_tensorflow_installed():
                          timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == f"ok {BACKEND}"
+
+
+def test_an_apple_gpu_is_named_and_auto_keeps_the_cpu_budgets(monkeypatch):
+    """PyTorch's MPS and tensorflow-metal are recognised; on an Apple GPU `auto` picks cpu."""
+    monkeypatch.delenv("COURSE_PROFILE", raising=False)
+    if BACKEND == "torch":
+        import torch
+
+        monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+        monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+        expected = "Apple GPU (PyTorch MPS)"
+    elif BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        dev = types.SimpleNamespace(name="/physical_device:GPU:0", device_type="GPU")
+        monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [dev] if kind == "GPU" else [])
+        monkeypatch.setattr(runtime.sys, "platform", "darwin")
+        expected = "Apple GPU (tensorflow-metal)"
+    else:
+        pytest.skip("JAX's Apple GPU plug-in (jax-metal) is experimental; the course does not use it")
+    assert runtime.accelerators() == [expected]
+    assert runtime.resolve_profile("auto") == "cpu"

@@ -34,12 +34,15 @@ def test_interactive_liveplot_redraws_every_epoch(monkeypatch):
     assert drawn == [True, True, True, False]
 
 
-def test_liveplot_figure_has_both_panels():
+def test_liveplot_figure_has_both_panels(monkeypatch):
+    figures = []
+    monkeypatch.setattr("IPython.display.display", lambda fig, **kw: figures.append(fig))
     cb = cu.LivePlot(headless=True, title="toy")
     tiny_fit(cb, epochs=2)
-    assert cb.figure is not None
-    assert [ax.get_ylabel() for ax in cb.figure.axes] == ["loss", "accuracy"]
-    assert cb.figure._suptitle.get_text() == "toy · epoch 2"
+    assert len(figures) == 1, "headless: one final figure"
+    fig = figures[0]
+    assert [ax.get_ylabel() for ax in fig.axes] == ["loss", "accuracy"]
+    assert fig._suptitle.get_text() == "toy · epoch 2"
 
 
 def test_liveplot_bad_every():

@@ -48,12 +48,32 @@ def test_perceptron_update_wrong_answers_say_why(wrong, hint):
         checks.perceptron_update(wrong)
 
 
+def _planted(w, b, x, y, lr):
+    y_hat = 1 if x @ w + b >= 0 else -1
+    return w + lr * (y - y_hat) * x, b + lr * (y - y_hat)
+
+
+def test_perceptron_update_planted_bug_is_not_attempted(capsys):
+    assert checks.perceptron_update(_planted) is False
+    out = capsys.readouterr().out
+    assert "Not attempted yet" in out and "still the function with the bug" in out
+
+
+def test_perceptron_update_half_fixed_bug_names_the_labels():
+    def strict(w, b, x, y, lr):   # changed ≥ to >, kept the −1
+        y_hat = 1 if x @ w + b > 0 else -1
+        return w + lr * (y - y_hat) * x, b + lr * (y - y_hat)
+
+    with pytest.raises(CheckFailed, match="ŷ must be 0 or 1, like the labels"):
+        checks.perceptron_update(strict)
+
+
 def test_perceptron_update_bad_returns():
     with pytest.raises(CheckFailed, match="pair"):
         checks.perceptron_update(lambda w, b, x, y, lr: w)
     with pytest.raises(CheckFailed, match="shape"):
         checks.perceptron_update(lambda w, b, x, y, lr: (np.zeros(5), 0.0))
-    with pytest.raises(CheckFailed, match="function itself"):
+    with pytest.raises(CheckFailed, match="itself \\(without calling it\\)"):
         checks.perceptron_update(_update(np.zeros(2), 0.0, np.ones(2), 1, 1.0))
 
 
@@ -109,6 +129,11 @@ def test_converging_learning_rate(capsys):
     assert checks.converging_learning_rate(None, _quadratic_gd, 1.0) is False
     assert "Not attempted yet" in capsys.readouterr().out
     assert checks.converging_learning_rate(0.3, _quadratic_gd, 1.0) is True
+    out = capsys.readouterr().out
+    # The rates that bring 1 + w² from w = 3 within 1 % in 30 steps: |1 − 2·lr|³⁰ · 3 < 0.1.
+    low, high = (1 - (0.1 / 3) ** (1 / 30)) / 2, (1 + (0.1 / 3) ** (1 / 30)) / 2
+    shown = [float(v) for v in out.split("those from ")[1].split(" converge")[0].split(" to ")]
+    assert low < shown[0] < low * 1.1 and high * 0.95 < shown[1] < high
     with pytest.raises(CheckFailed, match="too small"):
         checks.converging_learning_rate(0.01, _quadratic_gd, 1.0)
     with pytest.raises(CheckFailed, match="too large"):

@@ -49,11 +49,82 @@ def test_sigmoid_backward_wrong_answers_are_explained(wrong, message):
 
 
 def test_sigmoid_backward_needs_a_function():
-    with pytest.raises(CheckFailed, match="no brackets"):
+    with pytest.raises(CheckFailed, match="itself \\(without calling it\\)"):
         checks.sigmoid_backward(0.25)
 
 
-# -- Exercise 2: momentum_step ----------------------------------------------------------------
+# -- Exercise 2: backward_bug_fixed (the planted bug) ---------------------------------------
+
+def _backward(params, cache, y):
+    """The backward pass of section 2."""
+    X, H, P = cache
+    dZ2 = (P - np.eye(P.shape[1])[y]) / len(y)
+    dZ1 = (dZ2 @ params["W2"].T) * (1 - H**2)
+    return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": H.T @ dZ2, "b2": dZ2.sum(axis=0)}
+
+
+def _planted_bug(params, cache, y):
+    """The notebook's starter: tanh applied twice on the way back."""
+    X, H, P = cache
+    dZ2 = (P - np.eye(P.shape[1])[y]) / len(y)
+    dH = dZ2 @ params["W2"].T
+    dZ1 = dH * (1 - np.tanh(H) ** 2)
+    return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": H.T @ dZ2, "b2": dZ2.sum(axis=0)}
+
+
+def test_backward_bug_fixed_right_answer_passes(capsys):
+    assert checks.backward_bug_fixed(_backward) is True
+    assert "✓" in capsys.readouterr().out
+
+
+def test_backward_bug_fixed_starter_is_not_attempted(capsys):
+    assert checks.backward_bug_fixed(_planted_bug) is False
+    assert "still holds the planted bug" in capsys.readouterr().out
+    assert checks.backward_bug_fixed(lambda params, cache, y: None) is False
+    assert "Not attempted yet" in capsys.readouterr().out
+
+
+def _with(change):
+    def fn(params, cache, y):
+        grads = _backward(params, cache, y)
+        return change(grads, params, cache, y)
+    return fn
+
+
+def _no_tanh_derivative(params, cache, y):
+    X, H, P = cache
+    dZ1 = ((P - np.eye(P.shape[1])[y]) / len(y)) @ params["W2"].T  # forgot × (1 − H²)
+    return {**_backward(params, cache, y), "W1": X.T @ dZ1, "b1": dZ1.sum(axis=0)}
+
+
+def _mutates(params, cache, y):
+    grads = _backward(params, cache, y)
+    params["W1"] -= 0.1 * grads["W1"]  # a training step has no place in a backward pass
+    return grads
+
+
+@pytest.mark.parametrize(("wrong", "message"), [
+    (_no_tanh_derivative, "fails for W1, b1.*second layer's gradients are right"),
+    (_with(lambda g, p, c, y: {k: v * len(y) for k, v in g.items()}), "start"),  # forgot / n
+    (_with(lambda g, p, c, y: {**g, "b2": g["b2"] / len(y)}), "bias gradient sums"),  # mean, not sum
+    (_with(lambda g, p, c, y: {**g, "W2": g["W2"] * 1.01}), "matrix products"),
+    (_with(lambda g, p, c, y: {**g, "W1": -g["W1"], "b2": -g["b2"]}), "formulas of section 2"),
+    (_with(lambda g, p, c, y: {**g, "W2": g["W2"].T}), "shape"),
+    (_with(lambda g, p, c, y: [g["W1"], g["b1"], g["W2"], g["b2"]]), "dict"),
+    (_with(lambda g, p, c, y: {k: g[k] for k in ("W1", "W2")}), "dict"),
+    (_mutates, "changed the weights"),
+])
+def test_backward_bug_fixed_wrong_answers_are_explained(wrong, message):
+    with pytest.raises(CheckFailed, match=message):
+        checks.backward_bug_fixed(wrong)
+
+
+def test_backward_bug_fixed_needs_a_function():
+    with pytest.raises(CheckFailed, match="itself \\(without calling it\\)"):
+        checks.backward_bug_fixed({"W1": 0})
+
+
+# -- Exercise 3: momentum_step ----------------------------------------------------------------
 
 def _momentum(w, v, grad, lr, momentum):
     v = momentum * v - lr * grad
@@ -95,18 +166,18 @@ def test_momentum_step_wrong_answers_are_explained(wrong, message):
 
 
 def test_momentum_step_needs_a_function():
-    with pytest.raises(CheckFailed, match="no brackets"):
+    with pytest.raises(CheckFailed, match="itself \\(without calling it\\)"):
         checks.momentum_step((1, 2))
 
 
-# -- Exercise 3: early_stopping_callback ----------------------------------------------------
+# -- Exercise 4: early_stopping_callback ----------------------------------------------------
 
 def test_early_stopping_right_answer_passes(capsys):
     cb = keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=10,
                                        restore_best_weights=True)
     assert checks.early_stopping_callback(cb) is True
     assert "✓" in capsys.readouterr().out
-    auto = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=3, restore_best_weights=True)
+    auto = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=10, restore_best_weights=True)
     assert checks.early_stopping_callback(auto) is True
 
 
@@ -121,7 +192,11 @@ def test_early_stopping_starter_is_not_attempted(capsys):
     (keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="min", restore_best_weights=True,
                                    patience=5), "mode='max'"),
     (keras.callbacks.EarlyStopping(monitor="val_accuracy", restore_best_weights=True), "patience"),
-    (keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=5), "restore_best_weights"),
+    (keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=3,
+                                   restore_best_weights=True), "patience=3.*patience=10"),
+    (keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=11,
+                                   restore_best_weights=True), "patience=11"),
+    (keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=10), "restore_best_weights"),
     (keras.callbacks.EarlyStopping, "class itself"),
     (keras.callbacks.ModelCheckpoint("/tmp/x.keras"), "expected a keras.callbacks.EarlyStopping"),
 ])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from course_utils import checks
@@ -63,31 +64,101 @@ def keras_layers():
     return keras, keras.layers
 
 
-def _cnn(keras, layers, blocks):
-    body = []
+def _cnn(keras, layers, blocks, norm=True):
+    inputs = keras.Input((32, 32, 3))
+    x = inputs
     for f in blocks:
-        body += [layers.Conv2D(f, 3, padding="same"), layers.ReLU(), layers.MaxPooling2D(2)]
-    return keras.Sequential([keras.Input((32, 32, 3)), *body, layers.GlobalAveragePooling2D(),
-                             layers.Dense(10, activation="softmax")])
+        x = layers.Conv2D(f, 3, padding="same", use_bias=False)(x)
+        if norm:
+            x = layers.BatchNormalization()(x)
+        x = layers.MaxPooling2D(2)(layers.ReLU()(x))
+    outputs = layers.Dense(10, activation="softmax")(layers.GlobalAveragePooling2D()(x))
+    return keras.Model(inputs, outputs)
 
 
 def test_conv_block_model(keras_layers, capsys):
     keras, layers = keras_layers
     assert checks.conv_block_model(lambda: None) is False
     assert "Not attempted" in capsys.readouterr().out
-    assert checks.conv_block_model(lambda: _cnn(keras, layers, [4, 8, 16])) is True
+    assert checks.conv_block_model(lambda: _cnn(keras, layers, [16, 32, 64])) is True
+    assert checks.conv_block_model(lambda: keras.Sequential(   # Sequential is fine too
+        _cnn(keras, layers, [16, 32, 64]).layers)) is True
     with pytest.raises(CheckFailed, match="third"):
-        checks.conv_block_model(lambda: _cnn(keras, layers, [4, 8]))
+        checks.conv_block_model(lambda: _cnn(keras, layers, [16, 32]))
+    with pytest.raises(CheckFailed, match="64"):                       # the third block too narrow
+        checks.conv_block_model(lambda: _cnn(keras, layers, [16, 32, 32]))
+    with pytest.raises(CheckFailed, match="BatchNormalization"):       # blocks without batch norm
+        checks.conv_block_model(lambda: _cnn(keras, layers, [16, 32, 64], norm=False))
+    with pytest.raises(CheckFailed, match="conv2d_third"):             # only the new block lacks it
+        def missing_third_norm():
+            model = _cnn(keras, layers, [16, 32])
+            x = layers.Conv2D(64, 3, padding="same", name="conv2d_third")(model.layers[-3].output)
+            x = layers.MaxPooling2D(2)(layers.ReLU()(x))
+            return keras.Model(model.inputs, layers.Dense(10)(layers.GlobalAveragePooling2D()(x)))
+        checks.conv_block_model(missing_third_norm)
     with pytest.raises(CheckFailed, match="pooling"):
         checks.conv_block_model(lambda: keras.Sequential([
-            keras.Input((32, 32, 3)), *[layers.Conv2D(4, 3, padding="same") for _ in range(3)],
+            keras.Input((32, 32, 3)),
+            *[x for f in (16, 32, 64) for x in (layers.Conv2D(f, 3, padding="same"),
+                                                layers.BatchNormalization(), layers.ReLU())],
             layers.MaxPooling2D(2), layers.GlobalAveragePooling2D(), layers.Dense(10)]))
     with pytest.raises(CheckFailed, match=r"\(2, 10\)"):
         checks.conv_block_model(lambda: keras.Sequential([
             keras.Input((32, 32, 3)),
-            *[x for _ in range(3) for x in (layers.Conv2D(4, 3, padding="same"), layers.MaxPooling2D(2))],
+            *[x for f in (16, 32, 64) for x in (layers.Conv2D(f, 3, padding="same"),
+                                                layers.BatchNormalization(), layers.MaxPooling2D(2))],
             layers.GlobalAveragePooling2D(), layers.Dense(5)]))
     with pytest.raises(CheckFailed, match="Keras model"):
         checks.conv_block_model(lambda: "a model")
     with pytest.raises(CheckFailed, match="function"):
         checks.conv_block_model(None)
+
+
+RIGHT = {"output shape": (12, 12, 32), "parameters": 2432, "receptive field": 12}
+
+
+def test_predicted_answers_agree_with_keras(keras_layers):
+    """The check's answers are what Keras builds and what the receptive-field rule gives."""
+    keras, layers = keras_layers
+    want = checks.predicted_answers()
+    conv = layers.Conv2D(32, 5, strides=2, padding="valid")
+    out = conv(keras.ops.zeros((1, 28, 28, 3)))
+    assert want["output shape"] == tuple(out.shape[1:])
+    assert want["parameters"] == conv.count_params()
+    # receptive field measured: which input pixels can change the centre unit of the stack's output
+    stack = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(1, 3, padding="same", use_bias=False),
+                              layers.MaxPooling2D(2), layers.Conv2D(1, 3, padding="same", use_bias=False),
+                              layers.Conv2D(1, 3, padding="same", use_bias=False)])
+    stack.set_weights([np.ones((3, 3, 1, 1), "float32")] * 3)
+    pixels = np.eye(28 * 28, dtype="float32").reshape(-1, 28, 28, 1)
+    reached = keras.ops.convert_to_numpy(stack(pixels))[:, 7, 7, 0].reshape(28, 28) > 0
+    rows, cols = np.flatnonzero(reached.any(1)), np.flatnonzero(reached.any(0))
+    assert want["receptive field"] == len(rows) == len(cols) == rows[-1] - rows[0] + 1
+
+
+def test_predict_conv(capsys):
+    assert RIGHT == checks.predicted_answers()
+    assert checks.predict_conv({"output shape": None, "parameters": None, "receptive field": None}) is False
+    assert "Not attempted" in capsys.readouterr().out
+    assert checks.predict_conv(dict(RIGHT, parameters=None)) is False      # partly done: says what is left
+    assert "parameters" in capsys.readouterr().out
+    assert checks.predict_conv(RIGHT) is True
+    assert checks.predict_conv(dict(RIGHT, **{"output shape": [12, 12, 32]})) is True
+    for wrong, match in [({"output shape": (12, 12, 3)}, "filters"),
+                         ({"output shape": (24, 24, 32)}, "valid"),
+                         ({"output shape": (14, 14, 32)}, "valid"),
+                         ({"output shape": (12, 32)}, "three numbers"),
+                         ({"output shape": "12x12"}, "height"),
+                         ({"parameters": 2400}, "bias"),
+                         ({"parameters": 832}, "colour channels"),
+                         ({"parameters": 5 * 5 * 3 * 32 * 28 * 28}, "image size"),
+                         ({"parameters": "many"}, "number"),
+                         ({"receptive field": 8}, "stride"),
+                         ({"receptive field": 10}, "r ← r"),
+                         ({"receptive field": True}, "width")]:
+        with pytest.raises(CheckFailed, match=match):
+            checks.predict_conv(dict(RIGHT, **wrong))
+    with pytest.raises(CheckFailed, match="lacks"):
+        checks.predict_conv({"output shape": (12, 12, 32)})
+    with pytest.raises(CheckFailed, match="dict"):
+        checks.predict_conv([12, 12, 32])

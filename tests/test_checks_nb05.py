@@ -76,3 +76,26 @@ def test_temperature(capsys):
         checks.temperature(lambda p, t: right(p, 1 / t))
     with pytest.raises(CheckFailed, match="sums to"):
         checks.temperature(lambda p, t: np.asarray(p) ** (1 / t))
+
+
+def test_untrained_loss_prediction(capsys):
+    assert checks.untrained_loss_prediction("?", 97) is False
+    assert "Not attempted" in capsys.readouterr().out
+    assert checks.untrained_loss_prediction(4.575, 97) is True        # ln 97 = 4.575
+    assert checks.untrained_loss_prediction(np.log(97), 97) is True
+    with pytest.raises(CheckFailed, match="bits"):
+        checks.untrained_loss_prediction(np.log2(97), 97)
+    with pytest.raises(CheckFailed, match="log10"):
+        checks.untrained_loss_prediction(1.99, 97)
+    with pytest.raises(CheckFailed, match="not the number of characters"):
+        checks.untrained_loss_prediction(97, 97)
+    with pytest.raises(CheckFailed, match="-ln of it"):
+        checks.untrained_loss_prediction(1 / 97, 97)
+    with pytest.raises(CheckFailed, match="certainty"):
+        checks.untrained_loss_prediction(0, 97)
+    with pytest.raises(CheckFailed, match="same probability"):
+        checks.untrained_loss_prediction(3.0, 97)
+    with pytest.raises(CheckFailed, match="a number"):
+        checks.untrained_loss_prediction("ln V", 97)
+    with pytest.raises(ValueError, match="vocab_size"):
+        checks.untrained_loss_prediction(4.5, 1)

@@ -71,3 +71,48 @@ def test_slerp():
 def test_slerp_wrong_answers_explain(fn, hint):
     with pytest.raises(CheckFailed, match=hint):
         checks.slerp(fn)
+
+
+BLIND = (2 * np.log(2), np.log(2))  # what the notebook's d_loss and g_loss return for logits 0
+
+
+def test_blind_discriminator_losses_right_prediction_passes(capsys):
+    assert checks.blind_discriminator_losses(1.386, 0.693, real_target=0.9, measured=BLIND)
+    assert checks.blind_discriminator_losses(2 * np.log(2), np.log(2), real_target=1.0, measured=BLIND)
+    out = capsys.readouterr().out
+    assert "✓" in out and "label smoothing or not" in out
+
+
+def test_blind_discriminator_losses_not_attempted_hides_the_answer(capsys):
+    assert checks.blind_discriminator_losses(None, None, real_target=0.9, measured=BLIND) is False
+    assert checks.blind_discriminator_losses(1.386, None, real_target=0.9, measured=BLIND) is False
+    out = capsys.readouterr().out
+    assert "Not attempted yet" in out and "predicted_g_loss" in out
+    assert "1.386" not in out and "0.693" not in out  # the measured values stay hidden
+
+
+def balance(t):
+    d = t / 2
+    return -(t * np.log(d) + (1 - t) * np.log(1 - d)) - np.log(1 - d), -np.log(d)
+
+
+@pytest.mark.parametrize("d, g, hint", [
+    (*balance(0.9), "balance value of section 5"),
+    (1.9 * np.log(2), np.log(2), "has a \\(1 - t\\) part"),
+    (np.log(2), np.log(2), "is one term"),
+    (2 * np.log(2), 0.9 * np.log(2), "target is 1, not t"),
+    (2.0, 1.0, "is not it"),
+])
+def test_blind_discriminator_losses_wrong_predictions_explain(d, g, hint):
+    with pytest.raises(CheckFailed, match=hint) as err:
+        checks.blind_discriminator_losses(d, g, real_target=0.9, measured=BLIND)
+    assert "measured: L_D = 1.386, L_G = 0.693" in str(err.value)
+
+
+def test_blind_discriminator_losses_bad_input():
+    with pytest.raises(CheckFailed, match="one number"):
+        checks.blind_discriminator_losses("a lot", 0.7, real_target=0.9, measured=BLIND)
+    with pytest.raises(CheckFailed, match="re-run section 5"):  # the notebook's own loss is broken
+        checks.blind_discriminator_losses(1.386, 0.693, real_target=0.9, measured=(1.0, 0.5))
+    with pytest.raises(CheckFailed, match="real_target"):
+        checks.blind_discriminator_losses(1.386, 0.693, real_target=0.0, measured=BLIND)

@@ -1,4 +1,4 @@
-"""The runner, prefetch and doctor, as a user calls them."""
+"""The command line (run, prefetch, doctor) and the runner behind it, as a user calls them."""
 
 import importlib.util
 import json
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils import cli
+from course_utils import cli, doctor, runner, runtime
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,18 +52,6 @@ print("never reached")
 '''
 
 
-def test_report_html_marks_standins():
-    payload = {"profile_requested": "cpu", "created": "now", "python": "3.11", "notebooks": [
-        cli.NotebookResult("04_x.ipynb", seconds=3.0, profile="cpu", standin_reason="no weights",
-                           results=[{"name": "acc", "value": 0.3, "at_least": 0.2, "at_most": None,
-                                     "passed": True, "standin": True, "note": ""}],
-                           sources=[{"what": "CIFAR-10", "source": "generated", "standin": True}],
-                           html="04_x.html").__dict__]}
-    html = cli.render_report_html(payload)
-    assert "stand-in" in html and "no weights" in html and "acc = <b>0.3</b>" in html
-    assert "1 of 1 notebooks passed" in html
-
-
 def test_prefetch_dry_run_lists_assets_with_sizes(capsys, tmp_path):
     assert cli.main(["prefetch", "--dry-run", "--to", str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -98,12 +86,12 @@ def test_notebooks_can_be_named_by_number(tmp_path, monkeypatch):
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
     (nbdir / "07_attention.ipynb").write_text("{}")
-    monkeypatch.setattr(cli, "ROOT", tmp_path)
-    assert cli.find_notebooks(["07"]) == [nbdir / "07_attention.ipynb"]
+    monkeypatch.setattr(runner, "ROOT", tmp_path)
+    assert runner.find_notebooks(["07"]) == [nbdir / "07_attention.ipynb"]
     with pytest.raises(SystemExit, match="its number"):
-        cli.find_notebooks(["08"])
+        runner.find_notebooks(["08"])
     with pytest.raises(SystemExit, match="no notebook at"):
-        cli.find_notebooks([str(tmp_path / "elsewhere" / "07")])
+        runner.find_notebooks([str(tmp_path / "elsewhere" / "07")])
 
 
 TINY = """# %% [markdown]
@@ -125,13 +113,6 @@ run.expect("answer", 42, at_least=41)
 """
 
 
-def _index_rows(html: str) -> list[str]:
-    """The course map's rows, in page order."""
-    import re
-
-    return re.findall(r"<li class='(ok|failed|notrun)'>.*?<span class='num'>(\d\d)</span>", html)
-
-
 #: a backend other than Keras's default when one is installed, so that passing it through shows
 BACKEND = next((b for b in ("jax", "torch") if importlib.util.find_spec(b)), "tensorflow")
 
@@ -139,7 +120,8 @@ BACKEND = next((b for b in ("jax", "torch") if importlib.util.find_spec(b)), "te
 @pytest.mark.slow  # two kernels and their HTML (~20 s): CI runs it on every backend, in its slow stages
 def test_runner_reports_failures_passes_keras_backend_and_maps_the_course(tmp_path):
     """One run of two notebooks under KERAS_BACKEND=jax (or torch): the failing one is named with
-    its cell, the backend reaches the kernels (they record it themselves), index.html maps the course."""
+    its cell, the backend reaches the kernels (they record it themselves), report.json lists the
+    course's notebooks that did not run and the machine."""
     nbdir = tmp_path / "nbs"
     nbdir.mkdir()
     write_nb(TINY, nbdir / "97_tiny.ipynb")
@@ -149,7 +131,7 @@ def test_runner_reports_failures_passes_keras_backend_and_maps_the_course(tmp_pa
     env = {**os.environ, "KERAS_BACKEND": BACKEND}
     proc = subprocess.run([sys.executable, "-m", "course_utils", "run", str(nbdir / "98_broken.ipynb"),
                            str(nbdir / "97_tiny.ipynb"), "--profile", "smoke", "--out", str(out),
-                           "--quiet"], capture_output=True, text=True, timeout=240, env=env)
+                           "--quiet", "--no-site"], capture_output=True, text=True, timeout=240, env=env)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert f"backend {BACKEND}" in proc.stdout
     # the failure names the notebook and the cell (numbered as in the original notebook)
@@ -163,56 +145,21 @@ def test_runner_reports_failures_passes_keras_backend_and_maps_the_course(tmp_pa
     assert broken["backend"] == BACKEND and broken["status"] == "failed" and broken["error"]["cell"] == 4
     # what ran before the failure is still reported
     assert broken["results"][0]["name"] == "before_the_break" and broken["profile"] == "smoke"
-    assert (out / "98_broken.html").is_file() and (out / "executed" / "98_broken.ipynb").is_file()
-    report_html = (out / "report.html").read_text()
-    assert "✗ failed" in report_html and "deliberately broken" in report_html
+    assert (out / "executed" / "98_broken.ipynb").is_file()
     assert [n["notebook"] for n in report["not_run"]] == ["96_not_run.ipynb"]
-    assert f"<td>{BACKEND}</td>" in (out / "report.html").read_text()
-
-    index = (out / "index.html").read_text()
-    # in course order, whatever order they ran in; the one not run is listed, unlinked
-    assert _index_rows(index) == [("notrun", "96"), ("ok", "97"), ("failed", "98")]
-    assert "href='97_tiny.html'" in index and "href='96_not_run.html'" not in index
-    assert "A tiny notebook" in index and "This one checks the runner itself." in index
-    assert f"backend {BACKEND}" in index and "profile smoke" in index and "answer = <b>42</b>" in index
-    assert 'href="report.html"' in index
-    # every link is relative and resolves inside the build folder: the page works from disk
-    import re
-
-    links = re.findall(r"href=['\"]([^'\"]+)['\"]", index)
-    assert links and all("://" not in h and not h.startswith("/") for h in links)
-    assert all((out / h).is_file() for h in links), links
-    assert "<script" not in index and "http" not in index.split("<body>")[1].replace("https://example", "")
-
-
-def test_index_html_marks_standins_and_failures():
-    payload = {"profile_requested": "cpu", "backend_requested": "torch", "created": "now",
-               "python": "3.12", "not_run": [], "notebooks": [
-                   cli.NotebookResult("04_x.ipynb", seconds=3.0, profile="cpu", backend="torch",
-                                      title="04 · Transfer", topic="Reuse a network.",
-                                      standin_reason="no weights",
-                                      results=[{"name": "acc", "value": 0.3, "at_least": 0.2,
-                                                "at_most": None, "passed": True, "standin": True,
-                                                "note": ""}], html="04_x.html").__dict__,
-                   cli.NotebookResult("05_y.ipynb", status="failed", seconds=1.0, backend="torch",
-                                      error={"ename": "ValueError", "evalue": "boom", "cell": 7},
-                                      html="05_y.html").__dict__]}
-    index = cli.render_index_html(payload)
-    assert _index_rows(index) == [("ok", "04"), ("failed", "05")]
-    assert "stand-in results: no weights" in index and "acc = <b>0.3</b> (≥ 0.2)" in index
-    assert "✗ failed" in index and "05_y.ipynb, cell 7: ValueError: boom" in index
-    assert "1 of 2 notebooks passed" in index and "backend <b>torch</b>" in index
+    assert report["machine"]["cores"] == os.cpu_count() and report["machine"]["versions"]["keras"]
+    assert broken["results"][0]["data"] == "" and broken["scale"] == "smoke"
 
 
 def test_notebook_intro_reads_title_and_topic(tmp_path):
     nb = tmp_path / "97_tiny.ipynb"
     write_nb(TINY, nb)
-    title, topic = cli.notebook_intro(nb)
+    title, topic = runner.notebook_intro(nb)
     assert title == "97 · A tiny notebook"
     assert topic == "This one checks the runner itself. It has a second sentence."
     real = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     for p in real:
-        title, topic = cli.notebook_intro(p)
+        title, topic = runner.notebook_intro(p)
         assert title.startswith(p.name[:2] + " · ") and 20 < len(topic) <= 202, (p.name, topic)
 
 
@@ -220,17 +167,17 @@ def test_doctor_lists_backends_without_importing_them(capsys, monkeypatch, tmp_p
     monkeypatch.setenv("COURSE_OFFLINE", "1")
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     monkeypatch.setenv("KERAS_BACKEND", "jax")
-    found = cli.installed_backends()
+    found = doctor.installed_backends()
     assert set(found) == {"tensorflow", "jax", "torch"}
-    assert cli.active_backend() == ("jax", "$KERAS_BACKEND")
+    assert doctor.active_backend() == ("jax", "$KERAS_BACKEND")
     monkeypatch.delenv("KERAS_BACKEND")
     (tmp_path / "keras.json").write_text('{"backend": "torch"}')
-    assert cli.active_backend() == ("torch", str(tmp_path / "keras.json"))
+    assert doctor.active_backend() == ("torch", str(tmp_path / "keras.json"))
     (tmp_path / "keras.json").unlink()
-    assert cli.active_backend() == ("tensorflow", "Keras's default")
+    assert doctor.active_backend() == ("tensorflow", "Keras's default")
     # an active backend that is not installed: a clear error, not a traceback
     monkeypatch.setenv("KERAS_BACKEND", "torch")
-    monkeypatch.setattr(cli, "installed_backends", lambda: {"tensorflow": "2.0", "jax": None, "torch": None})
+    monkeypatch.setattr(doctor, "installed_backends", lambda: {"tensorflow": "2.0", "jax": None, "torch": None})
     assert cli.main(["doctor"]) == 1
     out = capsys.readouterr()
     assert "backends    tensorflow 2.0 · jax not installed · torch not installed" in out.out
@@ -241,11 +188,43 @@ def test_doctor_says_when_a_gpu_is_visible_and_auto_picks_gpu(capsys, monkeypatc
     monkeypatch.setenv("COURSE_OFFLINE", "1")
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     monkeypatch.delenv("COURSE_PROFILE", raising=False)
-    monkeypatch.setattr(cli.runtime, "accelerators", lambda: ["NVIDIA T4"])
+    monkeypatch.setattr(runtime, "accelerators", lambda: ["NVIDIA T4"])
     assert cli.main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "GPU         visible to " in out and "NVIDIA T4" in out and "profile     auto → gpu" in out
-    monkeypatch.setattr(cli.runtime, "accelerators", lambda: [])
+    monkeypatch.setattr(runtime, "accelerators", lambda: [])
     assert cli.main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "GPU         none visible to " in out and "profile     auto → cpu" in out
+
+
+def _doctor(env_update: dict[str, str], python: str = sys.executable) -> subprocess.CompletedProcess:
+    """`python -m course_utils doctor` in a fresh process, as a learner types it."""
+    env = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
+    env.update(env_update)
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run([python, "-m", "course_utils", "doctor"], capture_output=True, text=True,
+                          timeout=120, env=env, cwd=str(ROOT))
+
+
+def test_doctor_with_a_misspelt_backend_gives_advice_not_a_traceback(tmp_path):
+    proc = _doctor({"KERAS_BACKEND": "mxnet", "COURSE_OFFLINE": "1", "KERAS_HOME": str(tmp_path)})
+    assert proc.returncode == 1
+    assert "'mxnet' (from $KERAS_BACKEND) is not a Keras backend" in proc.stderr
+    assert "set KERAS_BACKEND to one of tensorflow, jax, torch" in proc.stderr
+    assert "Traceback" not in proc.stderr and "Unable to import backend" not in proc.stderr
+
+
+@pytest.mark.slow  # a fresh venv with numpy only (~15 s)
+def test_doctor_in_an_environment_without_any_backend(tmp_path):
+    """A learner who installed nothing but the package gets the install line for a backend."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    proc = _doctor({"COURSE_OFFLINE": "1", "KERAS_HOME": str(tmp_path)}, python=str(python))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "backends    tensorflow not installed · jax not installed · torch not installed" in proc.stdout
+    assert "no Keras backend is installed in this environment" in proc.stderr
+    assert "python -m course_utils setup --backend tensorflow" in proc.stderr
+    assert 'pip install -e ".[tensorflow]"' in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -1,4 +1,4 @@
-"""Every notebook follows the anatomy in COURSE_DESIGN.md (checked without running it)."""
+"""Every notebook follows the anatomy in docs/DESIGN.md ("Notebook anatomy"), checked without running it."""
 
 from __future__ import annotations
 

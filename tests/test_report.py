@@ -11,7 +11,7 @@ def test_expect_passes_records_and_writes(tmp_path, capsys):
     assert "✓ acc = 0.93" in capsys.readouterr().out
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["results"][0] == {"name": "acc", "value": 0.93, "at_least": 0.9, "at_most": None,
-                                  "passed": True, "standin": False, "note": ""}
+                                  "passed": True, "standin": False, "note": "", "data": ""}
 
 
 def test_expect_failure_is_helpful_and_still_recorded(tmp_path):
@@ -67,4 +67,25 @@ def test_sources_are_recorded(tmp_path):
     rec = Recorder(path=tmp_path / "r.json")
     rec.add_source("CIFAR-10", "generated stand-in", standin=True)
     assert json.loads((tmp_path / "r.json").read_text())["sources"] == [
-        {"what": "CIFAR-10", "source": "generated stand-in", "standin": True}]
+        {"what": "CIFAR-10", "source": "generated stand-in", "standin": True, "kind": "stand-in"}]
+    rec.expect("acc", 0.9, at_least=0.5)
+    assert rec.results[-1].data == "CIFAR-10: stand-in", "a result names the data it was measured on"
+
+
+def test_interactive_miss_shows_a_box_and_goes_on(capsys):
+    """In JupyterLab a missed threshold is a visible box and the notebook continues; headless
+    (the default, as under the runner and nbval) it stops the notebook."""
+    rec = Recorder(profile="cpu", strict=False)
+    assert rec.expect("acc", 0.42, at_least=0.85, hint="train longer") == pytest.approx(0.42)
+    err = capsys.readouterr().err
+    assert "✗ Check missed" in err and "acc = 0.42, expected ≥ 0.85" in err and "train longer" in err
+    assert rec.results[0].passed is False, "the miss is recorded for the report"
+    with pytest.raises(ExpectationError):
+        Recorder(profile="cpu").expect("acc", 0.42, at_least=0.85)
+
+
+def test_gpu_code_at_smoke_scale_records_without_judging(capsys):
+    rec = Recorder(profile="gpu", judged=False)
+    assert rec.expect("acc", 0.1, at_least=0.85) == pytest.approx(0.1)
+    assert "not judged at smoke scale" in capsys.readouterr().out
+    assert rec.results[0].passed is None and rec.results[0].at_least == 0.85

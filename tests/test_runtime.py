@@ -20,20 +20,23 @@ def test_check_profile_rejects_bad_values(bad):
 
 def test_explicit_profile_wins_over_env(monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "smoke")
-    assert runtime.resolve_profile("cpu", has_accelerator=False) == "cpu"
-    assert runtime.resolve_profile("auto", has_accelerator=True) == "smoke"
+    assert runtime.resolve_profile("cpu", devices=[]) == "cpu"
+    assert runtime.resolve_profile("auto", devices=["NVIDIA T4"]) == "smoke"
 
 
 def test_auto_without_env_depends_on_the_accelerator(monkeypatch):
     monkeypatch.delenv("COURSE_PROFILE", raising=False)
-    assert runtime.resolve_profile("auto", has_accelerator=False) == "cpu"
-    assert runtime.resolve_profile("auto", has_accelerator=True) == "gpu"
+    assert runtime.resolve_profile("auto", devices=[]) == "cpu"
+    assert runtime.resolve_profile("auto", devices=["NVIDIA T4"]) == "gpu"
+    # an Apple GPU runs the cpu profile's budgets (the gpu profile assumes tensor cores and float16)
+    assert runtime.resolve_profile("auto", devices=[runtime.APPLE_GPU[0]]) == "cpu"
+    assert runtime.resolve_profile("auto", devices=[runtime.APPLE_GPU[1]]) == "cpu"
 
 
 def test_bad_env_profile_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "fast")
     with pytest.raises(cu.ProfileError, match="COURSE_PROFILE.*'fast'.*smoke"):
-        runtime.resolve_profile("auto", has_accelerator=False)
+        runtime.resolve_profile("auto", devices=[])
 
 
 def test_setup_returns_a_run_and_prints_one_line(capsys, monkeypatch):
@@ -99,3 +102,25 @@ def test_set_plot_style_labels_stay_inside_the_figure():
 
     runtime.set_plot_style()
     assert mpl.rcParams["figure.constrained_layout.use"] and mpl.rcParams["savefig.bbox"] == "tight"
+
+
+def test_budget_follows_the_scale_and_pick_the_profile(monkeypatch, capsys):
+    """COURSE_SCALE=smoke runs the gpu profile's code paths with the smoke profile's budgets."""
+    monkeypatch.setenv("COURSE_SCALE", "smoke")
+    run = cu.setup("gpu", seed=0)
+    assert (run.profile, run.scale) == ("gpu", "smoke")
+    assert run.pick(smoke=16, cpu=16, gpu=64) == 64
+    assert run.budget(smoke=1, cpu=8, gpu=30) == 1
+    assert "Profile: gpu at smoke scale" in capsys.readouterr().out
+    monkeypatch.setenv("COURSE_SCALE", "huge")
+    with pytest.raises(cu.ProfileError, match="COURSE_SCALE"):
+        cu.setup("gpu", seed=0)
+    monkeypatch.delenv("COURSE_SCALE")
+    run = cu.setup("cpu", seed=0)
+    assert run.scale == "cpu" and run.budget(smoke=1, cpu=8, gpu=30) == 8
+
+
+def test_interactive_only_behind_a_jupyter_frontend(monkeypatch):
+    monkeypatch.delenv("COURSE_HEADLESS", raising=False)
+    monkeypatch.setenv("JPY_SESSION_NAME", "x.ipynb")
+    assert not runtime.is_interactive(), "plain pytest is no Jupyter kernel: misses must stop it"

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from course_utils import shapes
-from course_utils.shapes import SHAPE_CLASSES, make_shapes_dataset, render_shapes
+from course_utils.datasets import make_shapes_dataset
+from course_utils.shapes import SHAPE_CLASSES, render_shapes
 
 
 @pytest.fixture(scope="module")
@@ -65,11 +66,12 @@ def test_images_of_a_class_differ(ds):
 
 
 def test_fast_enough():
-    """10,000 images in under 3 s of CPU time (about 1.5 s on an idle machine; CPU time, not wall
-    time, so that a busy shared machine does not make it flaky)."""
+    """10,000 images in under 6 s of CPU time: about 1.5–2 s on an idle 2-core machine, and CPU time
+    rather than wall time, yet a busy machine still inflates it (3.4 s measured beside two other
+    heavy jobs), so the bound catches a generator several times slower, not a loaded machine."""
     t0 = time.process_time()
     make_shapes_dataset(n=10000, seed=0)
-    assert time.process_time() - t0 < 3.0
+    assert time.process_time() - t0 < 6.0
 
 
 @pytest.mark.parametrize("kwargs, err", [
@@ -120,11 +122,37 @@ def test_render_all_classes_draw_something():
 
 
 def test_load_cifar10_falls_back_to_the_standin(monkeypatch, tmp_path, capsys):
-    from course_utils import data
+    from course_utils import datasets
 
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     monkeypatch.setenv("COURSE_OFFLINE", "1")
-    ds = data.load_cifar10(allow_download=False, standin_size=200, seed=1)
+    ds = datasets.load_cifar10(allow_download=False, standin_size=200, seed=1)
     out = capsys.readouterr().out
     assert ds.standin and "STAND-IN" in out
     assert ds.x_train.shape[1:] == (32, 32, 3)
+
+
+def test_masks_come_with_the_same_images():
+    """return_masks=True gives the very images of a plain call (draw for draw) and each shape's mask."""
+    labels = np.arange(60) % 10
+    plain = render_shapes(labels, np.random.default_rng(4))
+    images, masks = render_shapes(labels, np.random.default_rng(4), return_masks=True)
+    assert images.tobytes() == plain.tobytes()
+    assert masks.shape == (60, shapes.IMAGE_SIZE, shapes.IMAGE_SIZE) and masks.dtype == np.float32
+    assert 0.0 <= masks.min() and masks.max() <= 1.0
+    share = masks.mean(axis=(1, 2))
+    # radius 15–31 % of the side: from a thin ring to a large disc, never nothing or everything
+    assert share.min() > 0.01 and share.max() < 0.35
+    for img, mask in zip(images, masks, strict=True):
+        # the mask is where the shape is: its pixels sit on a colour the background does not have
+        bg = np.median(img[mask < 0.01], axis=0)
+        on = np.abs(img[mask > 0.99] - bg).sum(-1)
+        off = np.abs(img[mask < 0.01] - bg).sum(-1)
+        assert np.median(on) > 0.4 > np.median(off)
+    # the dataset loader draws the same images as before: same seed, same pictures
+    ds = make_shapes_dataset(n=60, seed=4)
+    rng = np.random.default_rng(4)
+    n_train = 50
+    labels = np.concatenate([rng.permutation(np.arange(n_train) % 10), rng.permutation(np.arange(10) % 10)])
+    again, _ = render_shapes(labels, rng, return_masks=True)
+    np.testing.assert_array_equal(np.concatenate([ds.x_train, ds.x_test]), again)

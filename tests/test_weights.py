@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from keras.src.legacy.saving import legacy_h5_format
 
-from course_utils import cli, data, runtime, weights
+from course_utils import assets, cli, runtime, weights
 
 ASSET = "tiny_weights"
 REL = "models/tiny_weights_tf_dim_ordering_tf_kernels.h5"  # named like Keras's files
@@ -45,7 +45,7 @@ def manifest_for(tmp_path: Path, payload: bytes, sha256: str | None = None) -> d
              "sha256": sha256 or hashlib.sha256(payload).hexdigest(), "used_by": ["tests"]}
     f = tmp_path / "manifest.json"
     f.write_text(json.dumps({ASSET: entry}))
-    return data.load_manifest(f)
+    return assets.load_manifest(f)
 
 
 def same(a, b):
@@ -58,8 +58,8 @@ def test_right_hash_resolves_to_the_cached_file_and_keras_loads_it(tmp_path, sav
     path, values = saved
     m = manifest_for(tmp_path, path.read_bytes())
     info = weights.resolve_weights(ASSET, home=tmp_path, manifest=m)
-    assert info.pretrained and not info.standin and info.path == path and info.reason == ""
-    assert "hash verified" in info.describe()
+    assert info.found and info.path == path and info.reason == ""
+    assert "md5 verified" in info.describe() or "sha256 verified" in info.describe()
     keras.utils.set_random_seed(2)
     assert same(tiny_model(weights=str(info.path)).get_weights(), values)
 
@@ -68,9 +68,9 @@ def test_wrong_hash_is_reported_and_never_offered(tmp_path, saved):
     path, _ = saved
     m = manifest_for(tmp_path, path.read_bytes(), sha256="0" * 64)  # same size, other hash
     info = weights.resolve_weights(ASSET, allow_download=False, home=tmp_path, manifest=m)
-    assert not info.pretrained and info.standin and info.path is None
+    assert not info.found and info.path is None
     assert "corrupt" in info.reason and "not used" in info.reason
-    assert "RANDOM weights" in info.describe() and "corrupt" in info.describe()
+    assert "no verified" in info.describe() and "corrupt" in info.describe()
     assert path.exists(), "without a download the corrupt file is left for the user to inspect"
 
 
@@ -78,7 +78,7 @@ def test_offline_without_cache_gives_the_reason(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_OFFLINE", "1")
     m = manifest_for(tmp_path, b"x" * 100)
     info = weights.resolve_weights(ASSET, allow_download=True, home=tmp_path, manifest=m)
-    assert not info.pretrained and "no network" in info.reason
+    assert not info.found and "no network" in info.reason
 
 
 def test_smoke_profile_never_downloads(tmp_path, monkeypatch):
@@ -86,7 +86,7 @@ def test_smoke_profile_never_downloads(tmp_path, monkeypatch):
     monkeypatch.setattr(runtime, "_CURRENT", r)
     m = manifest_for(tmp_path, b"x" * 100)
     info = weights.resolve_weights(ASSET, home=tmp_path, manifest=m)
-    assert not info.pretrained and "does not download" in info.reason
+    assert not info.found and "does not download" in info.reason
 
 
 def test_an_asset_the_manifest_does_not_know_is_an_error(tmp_path):
@@ -104,7 +104,7 @@ def test_bad_arguments():
 
 
 def test_course_manifest_has_the_weights_files():
-    m = data.load_manifest()
+    m = assets.load_manifest()
     for name in ("vgg16_notop", "vgg16"):
         assert m[name].path.startswith("models/") and m[name].size > 1_000_000, name
         assert "04_transfer_learning_vgg16" in m[name].used_by
@@ -142,7 +142,7 @@ def test_applications_table_measures_models_without_downloading(monkeypatch):
 
 def test_standin_file_ships_with_its_pinned_hash():
     assert weights.STANDIN_FILE.is_file(), "course_utils/standin_base.weights.h5 must ship with the package"
-    assert data.file_hash(weights.STANDIN_FILE, "sha256") == weights.STANDIN_SHA256
+    assert assets.file_hash(weights.STANDIN_FILE, "sha256") == weights.STANDIN_SHA256
     assert weights.STANDIN_FILE.stat().st_size < 2_000_000  # small: it ships in the package
 
 
@@ -174,7 +174,7 @@ def test_standin_base_is_deterministic_on_a_digit():
 def test_corrupt_standin_file_is_never_loaded(tmp_path):
     bad = tmp_path / "standin.weights.h5"
     bad.write_bytes(weights.STANDIN_FILE.read_bytes()[:-100])  # truncated
-    with pytest.raises(data.CorruptAssetError, match="make_standin_base"):
+    with pytest.raises(assets.CorruptAssetError, match="make_standin_base"):
         weights.standin_base(path=bad)
     with pytest.raises(FileNotFoundError, match="make_standin_base"):
         weights.standin_base(path=tmp_path / "missing.weights.h5")
@@ -182,7 +182,7 @@ def test_corrupt_standin_file_is_never_loaded(tmp_path):
     other = tmp_path / "other.weights.h5"
     keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)]).save_weights(str(other))
     with pytest.raises(ValueError):
-        weights.standin_base(path=other, sha256=data.file_hash(other, "sha256"))
+        weights.standin_base(path=other, sha256=assets.file_hash(other, "sha256"))
 
 
 @pytest.mark.parametrize("shape", [(28, 28), (0, 28, 1), (4, 4, 1), "28x28", (28.0, 28, 1)])
@@ -199,3 +199,24 @@ def test_applications_table_without_measuring_builds_nothing(monkeypatch):
     assert "parameters" not in t.columns  # nothing measured, nothing pretended
     with pytest.raises(ValueError, match="no documented numbers"):
         weights.applications_table(["NASNetLarge"], measure=False)
+
+
+def test_one_verification_serves_every_shipped_weights_file(tmp_path):
+    """weights.verify_shipped_file checks the stand-in's and EfficientNet-Lite0's files alike."""
+    from course_utils import imagenet
+
+    f = tmp_path / "w.weights.h5"
+    f.write_bytes(b"weights")
+    good = hashlib.sha256(b"weights").hexdigest()
+    assert weights.verify_shipped_file(f, good, "test weights", "rebuild it") == f
+    with pytest.raises(assets.CorruptAssetError, match="test weights .* rebuild it"):
+        weights.verify_shipped_file(f, "0" * 64, "test weights", "rebuild it")
+    with pytest.raises(FileNotFoundError, match="missing: rebuild it"):
+        weights.verify_shipped_file(tmp_path / "nope.h5", good, "test weights", "rebuild it")
+    with pytest.raises(ValueError, match="64 hex"):
+        weights.verify_shipped_file(f, "abc", "test weights", "rebuild it")
+    # both public checks go through it
+    assert imagenet.verify_weights_file(f, good) == f
+    assert weights.verify_standin_file(f, good) == f
+    with pytest.raises(assets.CorruptAssetError, match="EfficientNet-Lite0"):
+        imagenet.verify_weights_file(f, "1" * 64)

@@ -30,7 +30,7 @@ def check_jsonschema() -> list[str]:
         return [str(exe)]
     if shutil.which("check-jsonschema"):
         return ["check-jsonschema"]
-    pytest.skip("check-jsonschema is not installed (it is in requirements/common.txt)")
+    pytest.skip("check-jsonschema is not installed (it is in pyproject.toml's test group)")
 
 
 def schema_check(path: Path) -> subprocess.CompletedProcess:
@@ -55,8 +55,8 @@ BREAKAGES = {
     "a job without runs-on": ("    runs-on: ubuntu-latest\n    timeout-minutes: 90",
                               "    timeout-minutes: 90"),
     "a misspelt job key": ("    timeout-minutes: 90", "    timeout-minute: 90"),
-    "a step with both uses and run": ("      - uses: actions/checkout@v4",
-                                      "      - uses: actions/checkout@v4\n        run: echo hi"),
+    "a step with both uses and run": ("      - name: Deploy to GitHub Pages\n        id: deployment",
+                                      "      - name: Deploy to GitHub Pages\n        run: echo hi\n        id: deployment"),
     "permissions with a bad level": ("      pages: write", "      pages: yes-please"),
 }
 
@@ -120,10 +120,10 @@ def test_matrix_installs_newest_releases_and_runs_the_course_online_in_cpu():
     assert job["strategy"]["matrix"]["backend"] == BACKENDS
     assert job["strategy"]["fail-fast"] is False, "one backend's rot must not hide another's"
     runs = "\n".join(steps_run(job))
-    assert "make setup BACKEND=${{ matrix.backend }}" in runs
-    assert "constraint" not in runs and " -c " not in runs, "the rot alarm installs the newest releases"
-    assert "make prefetch BACKEND=${{ matrix.backend }}" in runs
-    assert "make run BACKEND=${{ matrix.backend }} PROFILE=cpu OUT=build" in runs
+    assert "python -m course_utils setup --backend ${{ matrix.backend }} --newest" in runs
+    assert "requirements/lock" not in runs, "the rot alarm installs the newest releases"
+    assert '-m course_utils prefetch' in runs
+    assert "python -m course_utils run --backend ${{ matrix.backend }} --profile cpu --out build" in runs
     assert job["env"]["KERAS_BACKEND"] == "${{ matrix.backend }}"
     assert "COURSE_OFFLINE" not in WORKFLOW.read_text(), "the rot alarm runs online"
     # nothing swallows a failure: no continue-on-error, no `|| true`
@@ -133,29 +133,49 @@ def test_matrix_installs_newest_releases_and_runs_the_course_online_in_cpu():
     assert "matrix.backend" in uploads[0]["with"]["name"]
 
 
-def test_tensorflow_build_is_published_with_pages():
+def test_the_refreshed_lock_is_proposed_only_after_every_backend_passed():
+    wf = load()
+    lock = wf["jobs"]["lock"]
+    assert lock["needs"] == "course" and "success()" in lock["if"]
+    assert "python tools/lock.py" in "\n".join(steps_run(lock))
+    (pr,) = [s for s in lock["steps"] if s.get("uses", "").startswith("peter-evans/create-pull-request@")]
+    assert pr["with"]["add-paths"] == "requirements/lock/*.txt"
+    assert lock["permissions"] == {"contents": "write", "pull-requests": "write"}
+
+
+def test_macos_and_windows_install_the_lock_and_run_the_smoke_profile():
+    job = load()["jobs"]["platforms"]
+    matrix = job["strategy"]["matrix"]
+    assert "macos-latest" in matrix["os"] and "windows-latest" in matrix["os"]  # Apple silicon since 2024
+    assert matrix["backend"] == BACKENDS and job["strategy"]["fail-fast"] is False
+    runs = "\n".join(steps_run(job))
+    assert "python -m course_utils setup --backend ${{ matrix.backend }}\n" in runs + "\n"
+    assert "--newest" not in runs, "the other platforms check the lock a learner installs"
+    assert "python -m course_utils test --backend ${{ matrix.backend }} -- notebooks" in runs
+    assert "make " not in runs and "/bin/" not in runs, "no make, no POSIX paths: these run on Windows"
+
+
+def test_tensorflow_site_is_published_with_pages():
     wf = load()
     course, pages = wf["jobs"]["course"], wf["jobs"]["pages"]
     (site,) = [s for s in course["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
-    assert "matrix.backend == 'tensorflow'" in site["if"] and site["with"]["path"] == "build/"
+    assert "matrix.backend == 'tensorflow'" in site["if"] and site["with"]["path"] == "build/site/"
     assert pages["needs"] == "course"
     assert pages["permissions"] == {"pages": "write", "id-token": "write"}
-    assert wf["permissions"] == {"contents": "read"}, "write rights only where Pages needs them"
+    assert wf["permissions"] == {"contents": "read"}, "write rights only where a job needs them"
     assert pages["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in pages["steps"]] == ["actions/deploy-pages"]
     assert pages["concurrency"]["cancel-in-progress"] is False
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_the_make_targets_it_calls_exist(backend):
-    """`make -n -B` (nothing runs, as on a fresh clone): each backend gets its own venv and the runner gets --profile cpu."""
-    if not shutil.which("make"):
-        pytest.skip("no make")
-    venv = ".venv" if backend == "tensorflow" else f".venv-{backend}"
-    for target, expected in [("setup", "pip install"), ("prefetch", f"{venv}/bin/python -m course_utils prefetch"),
-                             ("run", f"{venv}/bin/python -m course_utils run --out build --profile cpu")]:
-        proc = subprocess.run(["make", "-n", "-B", target, f"BACKEND={backend}", "PROFILE=cpu", "OUT=build"],
-                              cwd=ROOT, capture_output=True, text=True, timeout=60)
-        assert proc.returncode == 0, proc.stderr
-        assert expected in proc.stdout, (target, proc.stdout)
-        assert "constraints" not in proc.stdout
+def test_the_commands_it_calls_exist(backend):
+    """Every `python -m course_utils` command the workflow runs parses (nothing runs)."""
+    from course_utils import cli
+
+    for line in WORKFLOW.read_text().splitlines():
+        if "-m course_utils " not in line or line.lstrip().startswith("#"):
+            continue
+        args = line.split("-m course_utils ", 1)[1].split(" -- ")[0].replace("${{ matrix.backend }}", backend)
+        parsed = cli.build_parser().parse_args(args.split())
+        assert parsed.command in ("setup", "run", "test", "doctor", "prefetch")

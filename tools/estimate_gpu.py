@@ -5,7 +5,7 @@
 
 No GPU is needed: the work is *counted*, not run. Each notebook's gpu-profile budgets
 (epochs, images, batch sizes, widths) are read from its paired ``.py`` (the literal
-``gpu=`` values of its ``run.pick`` calls), so the estimate follows the notebooks; the
+``gpu=`` values of its ``run.budget`` and ``run.pick`` calls), so the estimate follows the notebooks; the
 models are rebuilt here from the same layer recipes (a test checks their parameter
 counts against the counts the notebooks assert) and their forward FLOPs counted layer
 by layer. These are estimates until measured (``tools/measure_gpu.sh`` on a GPU).
@@ -67,7 +67,7 @@ BUDGET_RAM_GB = 8.0
 # ----------------------------------------------------------------------------- reading budgets
 def _is_pick(node: ast.AST) -> bool:
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "pick")
+            and node.func.attr in ("pick", "budget"))
 
 
 def _gpu_of(call: ast.Call):
@@ -382,7 +382,7 @@ def gan_06(width: int, size: int = 28, latent: int = 32):
 @workload
 def nb06() -> Notebook:
     steps, csteps = gpu_value("06", "GAN_STEPS"), gpu_value("06", "CGAN_STEPS")
-    jsteps, fsteps = gpu_value("06", "JUDGE_STEPS"), gpu_value("06", "FAIL_STEPS")
+    jsteps, fsteps = gpu_value("06", "JUDGE_STEPS"), gpu_value("06", "UNFAIR_STEPS")
     gen, disc = gan_06(32)
     g, d = forward_flops(gen), forward_flops(disc)
     batch = 64
@@ -420,6 +420,35 @@ def nb07() -> Notebook:
     ], {"scenes (float32 images)": gb(n + n_test, 48, 48, 3)})
 
 
+def transformer_08(width: int, depth: int, length: int, vocab: int = 100) -> int:
+    """Forward FLOPs of one chunk through 08's decoder-only transformer, counted by hand: per
+    block and character, the four width × width projections of attention and the 4 × width
+    feed-forward (2 · 12 · width² FLOPs), plus the scores and the weighted sum over the (causal,
+    so on average half the) earlier characters; then the output layer."""
+    per_char = depth * (2 * 12 * width * width + 2 * 2 * (length // 2) * width) + 2 * width * vocab
+    return per_char * length
+
+
+@workload
+def nb08() -> Notebook:
+    epochs, length = gpu_value("08", "EPOCHS"), constant("08", "CHUNK_LENGTH")
+    width, depth = gpu_value("08", "WIDTH"), gpu_value("08", "DEPTH")
+    units = gpu_value("08", "LSTM_UNITS")
+    chunks = int(0.9 * TWEET_CHARS) // length     # gpu=None: every training chunk
+    transformer = transformer_08(width, depth, length)
+    return Notebook("08", "Transformers", [
+        Pass(f"character LSTM({units}), 05's model", forward_flops(
+            rnn_05("LSTM", length, 32, units, out=100, sequences=True, vocab=100)), chunks,
+             epochs=epochs, batch=64, rnn=True, compiles=2),
+        Pass(f"transformer, {depth} blocks of width {width}", transformer, chunks, epochs=epochs,
+             batch=64, compiles=2),
+        Pass("the same without position embeddings", transformer, chunks, epochs=epochs, batch=64,
+             compiles=2),
+        Pass("sampling 2 × 300 characters, one step at a time", 0, 0, train=False, compiles=0,
+             extra_s=(600 * 2.5e-3, 600 * 5e-3)),
+    ], {"tweet chunks (int ids + one target each)": 2 * gb(chunks, length, bytes_per=8)})
+
+
 def vgg16_base(size: int):
     keras = _keras()
     return keras.applications.VGG16(weights=None, include_top=False, input_shape=(size, size, 3))
@@ -429,7 +458,7 @@ def vgg16_base(size: int):
 def nb04() -> Notebook:
     """The VGG16 branch (ImageNet weights, real CIFAR-10); offline the stand-in base is tiny."""
     n, n_test = gpu_value("04", "N_TRAIN"), gpu_value("04", "N_TEST")
-    size, batch = gpu_value("04", "SIZE"), gpu_value("04", "BATCH")
+    size, batch = gpu_value("04", "SIZE"), constant("04", "BATCH")
     spe = gpu_value("04", "STEPS_PER_EXECUTION")
     epochs = gpu_value("04", "EPOCHS")
     head_epochs = gpu_value("04", "HEAD_EPOCHS")

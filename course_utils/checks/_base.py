@@ -22,6 +22,19 @@ def not_attempted(what: str) -> bool:
     return False
 
 
+def is_open(answer: Any) -> bool:
+    """True for an answer the learner has not filled in yet: None, ``...``, "", "?" or "..."."""
+    return answer is None or answer is Ellipsis or (isinstance(answer, str)
+                                                   and answer.strip() in ("", "?", "..."))
+
+
+def require_function(fn: Any, name: str) -> None:
+    """Raise :class:`CheckFailed` unless ``fn`` is a function (the learner passed its result)."""
+    if not callable(fn):
+        raise CheckFailed(f"pass your function {name} itself (without calling it), "
+                          f"not {type(fn).__name__}")
+
+
 def check_close(name: str, got: Any, expected: Any, rtol: float = 1e-5, atol: float = 1e-8,
                 hint: str = "") -> bool:
     """Compare arrays or numbers, explaining shape and value differences."""

@@ -2,8 +2,8 @@
 
 Each check prints "Not attempted yet: ..." and returns ``False`` while the
 exercise still holds its starter (a function returning ``None``, a learning
-rate of ``None``), so the notebook runs top to bottom as committed; a real
-but wrong answer raises :class:`CheckFailed` with a hint.
+rate of ``None``, the planted bug of exercise 1), so the notebook runs top to
+bottom as committed; a real but wrong answer raises :class:`CheckFailed` with a hint.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ._base import CheckFailed, not_attempted, passed
+from ._base import CheckFailed, not_attempted, passed, require_function
 
 __all__ = ["perceptron_update", "sigmoid_derivative", "converging_learning_rate", "xor_feature"]
 
@@ -23,24 +23,28 @@ _XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 _XOR_Y = np.array([0, 1, 1, 0])
 
 
-def _callable(fn: Any) -> None:
-    if not callable(fn):
-        raise CheckFailed(f"pass your function itself (without calling it), not {type(fn).__name__}")
-
-
 def _reference_update(w: np.ndarray, b: float, x: np.ndarray, y: int, lr: float) -> tuple[np.ndarray, float]:
     y_hat = 1 if float(w @ x + b) >= 0 else 0
     return w + lr * (y - y_hat) * x, b + lr * (y - y_hat)
 
 
+def _planted_bug(w: np.ndarray, b: float, x: np.ndarray, y: int, lr: float) -> tuple[np.ndarray, float]:
+    """Exercise 1's starter: it predicts −1 for "no" while the labels are 0 and 1."""
+    y_hat = 1 if float(w @ x + b) >= 0 else -1
+    return w + lr * (y - y_hat) * x, b + lr * (y - y_hat)
+
+
 def perceptron_update(update: Callable[..., Any]) -> bool:
-    """Exercise 1 (section "The perceptron learning rule"): ``update(w, b, x, y, lr)`` → ``(w, b)``.
+    """Exercise 1 (section "The perceptron learning rule"): find the bug in ``update(w, b, x, y, lr)``.
 
     Labels are 0 or 1; the perceptron predicts ŷ = 1 when w·x + b ≥ 0, else 0,
     and moves by ``lr · (y − ŷ)``: nothing when it is right, towards x when it
-    missed a 1, away from x when it missed a 0.
+    missed a 1, away from x when it missed a 0. The notebook's starter predicts
+    −1 instead of 0 (labels ±1 mixed with 0/1); while it is unchanged the check
+    says so without failing, and a function that still returns ``None`` counts
+    as not attempted too.
     """
-    _callable(update)
+    require_function(update, "perceptron_update")
     cases = [  # (w, b, x, y, lr, what the case tests)
         (np.array([0.5, -1.0]), 0.2, np.array([2.0, 0.5]), 1, 1.0, "a correctly classified 1"),
         (np.array([0.5, -1.0]), 0.2, np.array([-1.0, 1.0]), 0, 1.0, "a correctly classified 0"),
@@ -53,6 +57,11 @@ def perceptron_update(update: Callable[..., Any]) -> bool:
     first = update(cases[0][0].copy(), cases[0][1], cases[0][2].copy(), cases[0][3], cases[0][4])
     if first is None:
         return not_attempted("update(w, b, x, y, lr) returns None; make it return (new_w, new_b).")
+    if all(_same_update(update(w.copy(), b, x.copy(), y, lr), _planted_bug(w, b, x, y, lr))
+           for w, b, x, y, lr, _ in cases):
+        return not_attempted("this is still the function with the bug: the accuracy above jumps around "
+                             "instead of settling at 100 %. Compare each line with the rule of section 2: "
+                             "which values can ŷ take, and which values do the labels y take?")
     for w, b, x, y, lr, what in cases:
         got = update(w.copy(), b, x.copy(), y, lr)
         if not isinstance(got, (tuple, list)) or len(got) != 2:
@@ -68,7 +77,10 @@ def perceptron_update(update: Callable[..., Any]) -> bool:
         if np.allclose(gw, ew) and np.isclose(gb, eb):
             continue
         y_hat = 1 if float(w @ x + b) >= 0 else 0
-        if y == y_hat:
+        if _same_update((gw, gb), _planted_bug(w, b, x, y, lr)):
+            hint = ("ŷ must be 0 or 1, like the labels: with ŷ = −1 for 'no', a correctly classified 0 "
+                    "gives y − ŷ = 1, so the rule learns from a right answer.")
+        elif y == y_hat:
             hint = "the prediction was right, so nothing should change: the rule only learns from mistakes."
         elif np.allclose(gw, w - (ew - w)) and np.isclose(gb, b - (eb - b)):
             hint = "the sign is flipped: move by lr · (y − ŷ) · x, i.e. towards x when y = 1 was missed."
@@ -84,9 +96,17 @@ def perceptron_update(update: Callable[..., Any]) -> bool:
                   "on a mistake")
 
 
+def _same_update(got: Any, expected: tuple[np.ndarray, float]) -> bool:
+    try:
+        return bool(np.allclose(np.asarray(got[0], dtype="float64"), expected[0])
+                    and np.isclose(float(np.asarray(got[1], dtype="float64").reshape(())), expected[1]))
+    except (TypeError, ValueError, IndexError):
+        return False
+
+
 def sigmoid_derivative(fn: Callable[[np.ndarray], Any]) -> bool:
     """Exercise 2 (section "Activation functions"): σ'(z) = σ(z) · (1 − σ(z)), elementwise."""
-    _callable(fn)
+    require_function(fn, "sigmoid_derivative")
     z = np.array([-30.0, -4.0, -1.0, 0.0, 0.5, 2.0, 30.0])
     got = fn(z.copy())
     if got is None:
@@ -136,13 +156,13 @@ def converging_learning_rate(lr: Any, run_gd: Callable[[float], Sequence[float]]
         raise CheckFailed(f"the learning rate must be a number, got {type(lr).__name__} {lr!r}")
     if not lr > 0:
         raise CheckFailed(f"the learning rate must be positive, got {lr}: a negative one climbs the loss")
-    _callable(run_gd)
+    require_function(run_gd, "run_gd")
     losses = np.asarray(run_gd(float(lr)), dtype="float64").ravel()
     if losses.size < 2:
         raise CheckFailed("run_gd(lr) must return the loss after every step (at least two values)")
     steps = losses.size - 1
     target = best_loss * (1 + tol)
-    rose = np.flatnonzero(np.diff(losses) > 1e-9)
+    rose = np.flatnonzero(np.diff(losses) > _RISE)
     if not np.all(np.isfinite(losses)) or rose.size:
         at = int(rose[0]) + 1 if rose.size else int(np.argmax(~np.isfinite(losses)))
         raise CheckFailed(f"lr = {lr:g} is too large: the loss went up at step {at} "
@@ -153,8 +173,21 @@ def converging_learning_rate(lr: Any, run_gd: Callable[[float], Sequence[float]]
                           f"still above {target:.4f} (the minimum {best_loss:.4f} + {tol:.0%}). "
                           "The loss falls, but slowly: try a larger learning rate.")
     first = int(np.argmax(losses <= target))
+    grid = np.geomspace(0.01, 1000, 121)
+    with np.errstate(over="ignore", invalid="ignore"):   # the largest rates blow up, as they should
+        good = [g for g in grid if _converges(run_gd(float(g)), target)]
+    works = (f"; of {grid.size} rates from {grid[0]:g} to {grid[-1]:g}, those from {min(good):.3g} to "
+             f"{max(good):.3g} converge too" if good else "")
     return passed(f"lr = {lr:g} converges: the loss falls every step and is within {tol:.0%} of the "
-                  f"minimum after {first} of {steps} steps")
+                  f"minimum after {first} of {steps} steps{works}")
+
+
+_RISE = 1e-9  # a loss that grows by more than this from one step to the next went up
+
+
+def _converges(losses: Sequence[float], target: float) -> bool:
+    losses = np.asarray(losses, dtype="float64").ravel()
+    return bool(np.all(np.isfinite(losses)) and not np.any(np.diff(losses) > _RISE) and losses[-1] <= target)
 
 
 def _separable(X: np.ndarray, y: np.ndarray, epochs: int = 2000) -> bool:
@@ -181,7 +214,7 @@ def xor_feature(feature: Callable[[np.ndarray], Any]) -> bool:
     them as a third column and runs the perceptron rule, which reaches 100 %
     exactly when a plane separates the classes.
     """
-    _callable(feature)
+    require_function(feature, "xor_feature")
     got = feature(_XOR_X.copy())
     if got is None:
         return not_attempted("feature(X) returns None; make it return one number per row of X.")

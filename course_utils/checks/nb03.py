@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from ._base import CheckFailed, not_attempted, passed
+from ._base import CheckFailed, is_open, not_attempted, passed, require_function
 
-__all__ = ["conv_output_size", "edge_filter", "conv_block_model", "reference_output_size"]
+__all__ = ["conv_output_size", "edge_filter", "conv_block_model", "reference_output_size",
+           "predict_conv", "predicted_answers"]
 
 
 def reference_output_size(n: int, kernel: int, stride: int = 1, padding: str = "valid") -> int:
@@ -43,8 +44,7 @@ def conv_output_size(fn: Callable[..., Any]) -> bool:
     input of width ``n``, a ``kernel``-wide window moved ``stride`` pixels at
     a time, with ``padding`` ``"valid"`` (no padding) or ``"same"``.
     """
-    if not callable(fn):
-        raise CheckFailed(f"pass your function itself (conv_output_size), not {type(fn).__name__}")
+    require_function(fn, "conv_output_size")
     first = fn(*_CASES[0])
     if first is None or first is Ellipsis:
         return not_attempted("conv_output_size returns None; replace the `return None` line.")
@@ -114,27 +114,39 @@ def edge_filter(kernel: Any) -> bool:
 
 
 def conv_block_model(build: Callable[[], Any]) -> bool:
-    """Exercise 3 (section "A convolutional network"): add a third conv block.
+    """Exercise 4 (section "A convolutional network"): add a third conv block.
 
     ``build()`` must return an uncompiled Keras model for (32, 32, 3) images
-    and 10 classes with at least three Conv2D layers, each block ending in a
-    pooling layer, so the last feature map is at most 4×4 before the head.
+    and 10 classes whose third block is Conv2D with 64 filters → BatchNormalization
+    → ReLU → MaxPooling2D, like the two blocks before it: at least three Conv2D
+    layers, each followed directly by a BatchNormalization layer, the third with
+    64 filters, and a pooling layer after each block.
     """
-    if not callable(build):
-        raise CheckFailed(f"pass your function itself (build_cnn), not {type(build).__name__}")
+    require_function(build, "build_three_block_cnn")
     model = build()
     if model is None or model is Ellipsis:
-        return not_attempted("build_cnn returns None; replace the `return None` line.")
+        return not_attempted("build_three_block_cnn returns None; replace the `return None` line.")
     import keras
 
     if not isinstance(model, keras.Model):
-        raise CheckFailed(f"build_cnn must return a Keras model, got {type(model).__name__}")
+        raise CheckFailed(f"build_three_block_cnn must return a Keras model, got {type(model).__name__}")
     layers = _flat_layers(model)
-    convs = [lay for lay in layers if isinstance(lay, keras.layers.Conv2D)]
+    convs = [i for i, lay in enumerate(layers) if isinstance(lay, keras.layers.Conv2D)]
     pools = [lay for lay in layers if isinstance(lay, (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D))]
     if len(convs) < 3:
         raise CheckFailed(f"the model has {len(convs)} Conv2D layer(s); add a third block "
                           "(Conv2D → BatchNormalization → ReLU → MaxPooling2D) after the second.")
+    third = layers[convs[2]]
+    if third.filters != 64:
+        raise CheckFailed(f"the third Conv2D has {third.filters} filters; the task asks for 64 "
+                          "(each block doubles the channels: 16, 32, 64).")
+    for i in convs:
+        after = layers[i + 1] if i + 1 < len(layers) else None
+        if not isinstance(after, keras.layers.BatchNormalization):
+            what = type(after).__name__ if after is not None else "nothing"
+            raise CheckFailed(f"the Conv2D layer {layers[i].name!r} ({layers[i].filters} filters) is "
+                              f"followed by {what}, not by BatchNormalization: every block is "
+                              "Conv2D → BatchNormalization → ReLU → MaxPooling2D.")
     if len(pools) < 3:
         raise CheckFailed(f"the model has {len(pools)} pooling layer(s); end each block with "
                           "MaxPooling2D(2) so the maps halve: 32 → 16 → 8 → 4.")
@@ -145,8 +157,94 @@ def conv_block_model(build: Callable[[], Any]) -> bool:
     if tuple(out.shape) != (2, 10):
         raise CheckFailed(f"the output has shape {tuple(out.shape)} for 2 images; expected (2, 10): "
                           "end with Dense(10, activation='softmax').")
-    return passed(f"{len(convs)} conv layers, {len(pools)} pooling layers, "
-                  f"{model.count_params():,} parameters, output (batch, 10).")
+    return passed(f"{len(convs)} conv layers (the third with 64 filters), each followed by batch "
+                  f"normalization, {len(pools)} pooling layers, {model.count_params():,} parameters, "
+                  "output (batch, 10).")
+
+
+#: Exercise 3's layers: Conv2D(32, 5, strides=2, padding="valid") on 28×28 RGB images, and the
+#: stack whose receptive field is asked: Conv2D 3×3 → MaxPooling2D 2×2 → Conv2D 3×3 → Conv2D 3×3.
+PREDICT_INPUT = (28, 28, 3)
+PREDICT_CONV = {"filters": 32, "kernel": 5, "stride": 2, "padding": "valid"}
+PREDICT_STACK = [(3, 1), (2, 2), (3, 1), (3, 1)]  # (kernel or pool size, stride), as in the table
+
+
+def predicted_answers() -> dict[str, Any]:
+    """The answers to exercise 3, computed with the formulas of sections 2 and 3."""
+    h, w, c = PREDICT_INPUT
+    f, k, s, pad = (PREDICT_CONV[key] for key in ("filters", "kernel", "stride", "padding"))
+    shape = (reference_output_size(h, k, s, pad), reference_output_size(w, k, s, pad), f)
+    field, jump = 1, 1
+    for kernel, stride in PREDICT_STACK:
+        field, jump = field + (kernel - 1) * jump, jump * stride
+    return {"output shape": shape, "parameters": k * k * c * f + f, "receptive field": field}
+
+
+def predict_conv(predictions: Any) -> bool:
+    """Exercise 3 (sections "Convolution as an operation" and "The receptive field"): predict, then run.
+
+    ``predictions`` is a dict with "output shape" (height, width, channels) and "parameters" of
+    ``Conv2D(32, 5, strides=2, padding="valid")`` on 28×28×3 images, and "receptive field" (the
+    width r, in pixels) of a unit after Conv2D 3×3 → MaxPooling2D 2×2 → Conv2D 3×3 → Conv2D 3×3.
+    Each answer left at None counts as not attempted; a wrong one fails with a hint.
+    """
+    if not isinstance(predictions, dict):
+        raise CheckFailed(f"predictions must be the dict of the exercise, got {type(predictions).__name__}")
+    want = predicted_answers()
+    missing = [key for key in want if key not in predictions]
+    if missing:
+        raise CheckFailed(f"the dict lacks {', '.join(map(repr, missing))}; keep the three keys of the exercise")
+    open_keys = [key for key in want if is_open(predictions[key])]
+    if len(open_keys) == len(want):
+        return not_attempted("my_predictions still holds None; write down your three predictions.")
+    h, w, c = PREDICT_INPUT
+    f, k, s = PREDICT_CONV["filters"], PREDICT_CONV["kernel"], PREDICT_CONV["stride"]
+    got = predictions["output shape"]
+    if not is_open(got):
+        try:
+            shape = tuple(int(v) for v in got)
+        except (TypeError, ValueError):
+            raise CheckFailed(f"output shape: give (height, width, channels), got {got!r}") from None
+        if len(shape) != 3:
+            raise CheckFailed(f"output shape: give three numbers (height, width, channels), got {got!r}")
+        if shape[2] != want["output shape"][2]:
+            raise CheckFailed(f"output shape: {shape[2]} channels; a Conv2D puts out one map per "
+                              f"filter, and this one has {f} filters.")
+        if shape[:2] != want["output shape"][:2]:
+            raise CheckFailed(f"output shape: {shape[0]}×{shape[1]} is not right. With 'valid' (no "
+                              f"padding) a {k}-wide window moved {s} pixels at a time fits "
+                              f"⌊(n − k) / s⌋ + 1 times along an axis of n = {h} pixels.")
+    got = predictions["parameters"]
+    if not is_open(got):
+        if isinstance(got, bool) or not isinstance(got, (int, np.integer, float, np.floating)):
+            raise CheckFailed(f"parameters: give a number, got {got!r}")
+        if got == k * k * c * f:
+            raise CheckFailed(f"parameters: {got:,} counts the weights only; every filter also "
+                              "has a bias.")
+        if got == k * k * f + f:
+            raise CheckFailed(f"parameters: {got:,} treats the input as one channel; each filter "
+                              f"spans all {c} colour channels: k·k·{c} weights.")
+        if got != want["parameters"]:
+            raise CheckFailed(f"parameters: {got:,} is not right. A filter has k·k·(input "
+                              "channels) weights and one bias, and there is one filter per "
+                              "output channel; the image size does not enter.")
+    got = predictions["receptive field"]
+    if not is_open(got):
+        if isinstance(got, bool) or not isinstance(got, (int, np.integer, float, np.floating)):
+            raise CheckFailed(f"receptive field: give its width r in pixels, got {got!r}")
+        no_jump = 1 + sum(kernel - 1 for kernel, _ in PREDICT_STACK)
+        if got == no_jump:
+            raise CheckFailed(f"receptive field: {got} would be right without the pooling's stride. "
+                              "After a 2×2 pooling with stride 2 neighbouring units are 2 pixels "
+                              "apart (j = 2), so each later 3×3 convolution adds (k − 1)·j = 4.")
+        if got != want["receptive field"]:
+            raise CheckFailed(f"receptive field: {got} is not right. Start with r = 1, j = 1 and "
+                              "apply r ← r + (k − 1)·j, j ← j·s layer by layer.")
+    if open_keys:
+        return not_attempted(f"right so far; still to predict: {', '.join(open_keys)}.")
+    return passed(f"all three right: output {want['output shape']}, {want['parameters']:,} "
+                  f"parameters, a receptive field of {want['receptive field']}×{want['receptive field']} "
+                  "pixels. Now run the next cell and see Keras agree.")
 
 
 def _flat_layers(model: Any) -> list[Any]:

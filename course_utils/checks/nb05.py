@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from ._base import CheckFailed, not_attempted, passed
+from ._base import CheckFailed, is_open, not_attempted, passed
 
-__all__ = ["RNN_SHAPE_QUESTIONS", "rnn_output_shapes", "leak_free_windows", "temperature"]
+__all__ = ["RNN_SHAPE_QUESTIONS", "rnn_output_shapes", "leak_free_windows", "temperature",
+           "untrained_loss_prediction"]
 
 #: Exercise 1: question key → (the layer stack, the right output shape). Input: (32, 50, 3).
 RNN_SHAPE_QUESTIONS: dict[str, tuple[str, tuple[int, ...]]] = {
@@ -26,19 +27,15 @@ RNN_SHAPE_QUESTIONS: dict[str, tuple[str, tuple[int, ...]]] = {
 }
 
 
-def _open(v: Any) -> bool:
-    return v is None or v is Ellipsis or (isinstance(v, str) and v.strip() in ("", "?", "..."))
-
-
 def rnn_output_shapes(answers: Mapping[str, Any]) -> bool:
-    """Exercise 1 (section "A recurrent cell by hand"): the output shape of each stack in
+    """Exercise 1 (sections "A recurrent cell by hand" and "The LSTM"): the output shape of each stack in
     :data:`RNN_SHAPE_QUESTIONS` for an input batch of shape (32, 50, 3); ``"?"`` = open."""
     if not isinstance(answers, Mapping):
         raise CheckFailed(f"answers must be a dict {{question: shape tuple}}, got {type(answers).__name__}")
     missing = sorted(set(RNN_SHAPE_QUESTIONS) - set(answers))
     if missing:
         raise CheckFailed(f"the dict needs the keys {sorted(RNN_SHAPE_QUESTIONS)}; missing {missing}")
-    open_ = [k for k in RNN_SHAPE_QUESTIONS if _open(answers[k])]
+    open_ = [k for k in RNN_SHAPE_QUESTIONS if is_open(answers[k])]
     if len(open_) == len(RNN_SHAPE_QUESTIONS):
         return not_attempted("replace each '?' with a shape tuple such as (32, 50, 16).")
     wrong = []
@@ -119,7 +116,7 @@ def _apply_temperature(probs: np.ndarray, temperature: float) -> np.ndarray:
 
 
 def temperature(fn: Callable[[np.ndarray, float], Any]) -> bool:
-    """Exercise 3 (section "Generating text"): ``fn(probs, T)`` returns probs re-weighted as
+    """Exercise 3 (section "Generating text one character at a time"): ``fn(probs, T)`` returns probs re-weighted as
     ``p_i^(1/T) / Σ_j p_j^(1/T)``."""
     p = np.array([0.6, 0.25, 0.1, 0.05])
     out = fn(p.copy(), 0.5)
@@ -138,3 +135,36 @@ def temperature(fn: Callable[[np.ndarray, float], Any]) -> bool:
             raise CheckFailed(f"T={T}: got {np.round(got, 3)}, expected {np.round(want, 3)}. "
                               "Raise each probability to the power 1/T, then normalise.")
     return passed("temperature right: T < 1 sharpens the distribution, T > 1 flattens it.")
+
+
+def untrained_loss_prediction(prediction: Any, vocab_size: int) -> bool:
+    """Exercise 4 (section "Generating text one character at a time", predict then run): the
+    cross-entropy, in nats per character, of a model whose softmax is uniform over
+    ``vocab_size`` characters, predicted before it is measured. The answer is ln V."""
+    if isinstance(vocab_size, bool) or not isinstance(vocab_size, (int, np.integer)) or vocab_size < 2:
+        raise ValueError(f"vocab_size must be an integer of at least 2, got {vocab_size!r}")
+    if is_open(prediction):
+        return not_attempted("replace the '?' with your prediction, a number in nats per character.")
+    try:
+        value = float(prediction)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"write a number (nats per character), not {prediction!r}") from None
+    right = float(np.log(vocab_size))
+    if abs(value - right) <= 0.05:
+        return passed(f"ln {vocab_size} = {right:.3f} nats per character: a uniform guess gives each "
+                      f"character p = 1/{vocab_size}, and the loss is -ln p.")
+    hints = [
+        (0.0, "a loss of 0 means certainty about every next character; an untrained model knows nothing"),
+        (np.log2(vocab_size), "that is log2 of the vocabulary size, the loss in bits; Keras's "
+                              "cross-entropy uses the natural logarithm (nats)"),
+        (np.log10(vocab_size), "that is log10 of the vocabulary size; Keras's cross-entropy uses "
+                               "the natural logarithm (nats)"),
+        (float(vocab_size), "the loss is -ln p of the right character, not the number of characters"),
+        (1 / vocab_size, "1/V is the probability each character gets; the loss is -ln of it"),
+    ]
+    for wrong, hint in hints:  # within 5 % of a typical wrong answer (0: exactly)
+        if abs(value - wrong) <= 0.05 * abs(wrong) or value == wrong:
+            raise CheckFailed(f"{value:g} is not it: {hint}.")
+    raise CheckFailed(f"{value:g} nats is not it. An untrained model's softmax gives every one of the "
+                      f"{vocab_size} characters about the same probability p = 1/{vocab_size}; the "
+                      "cross-entropy is -ln p of the right character.")

@@ -1,9 +1,9 @@
 """Self-checks for notebook 06 · Generative adversarial networks.
 
 Each check prints "Not attempted yet: ..." and returns ``False`` while the
-exercise still holds its starter (a function that returns ``None``), so the
-notebook runs top to bottom as committed; a real but wrong answer raises
-:class:`CheckFailed` with a hint.
+exercise still holds its starter (a prediction of ``None``, a function that
+returns ``None``), so the notebook runs top to bottom as committed; a real but
+wrong answer raises :class:`CheckFailed` with a hint.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from ._base import CheckFailed, not_attempted, passed
+from ._base import CheckFailed, is_open, not_attempted, passed, require_function
 
-__all__ = ["discriminator_loss", "generator_loss", "slerp"]
+__all__ = ["blind_discriminator_losses", "discriminator_loss", "generator_loss", "slerp"]
 
 
 def _softplus(x: np.ndarray) -> np.ndarray:
@@ -37,8 +37,7 @@ def _to_numpy(value: Any, name: str) -> np.ndarray:
 
 
 def _call(fn: Callable[..., Any], name: str, *args: Any) -> Any:
-    if not callable(fn):
-        raise CheckFailed(f"pass your function itself (without calling it), got {type(fn).__name__}")
+    require_function(fn, name)
     try:
         return fn(*args)
     except CheckFailed:
@@ -63,8 +62,87 @@ _REAL = np.array([[2.0], [0.5], [-1.0], [3.0], [-0.2], [40.0]], dtype="float32")
 _FAKE = np.array([[-1.5], [0.3], [1.2], [-3.0], [0.0], [-40.0]], dtype="float32")
 
 
+def _prediction(value: Any, name: str) -> float:
+    try:
+        v = float(np.asarray(value, dtype="float64").reshape(()))
+    except (TypeError, ValueError) as e:
+        raise CheckFailed(f"{name} should be one number (or an expression such as 2 * np.log(3)), "
+                          f"got {value!r}") from e
+    if not np.isfinite(v):
+        raise CheckFailed(f"{name} = {v}: a loss of a discriminator that says 1/2 is a finite number")
+    return v
+
+
+#: how close a prediction must be: the values to tell apart differ in the second decimal
+PREDICTION_TOLERANCE = 0.003
+
+
+def blind_discriminator_losses(predicted_d_loss: Any, predicted_g_loss: Any, real_target: float,
+                               measured: tuple[float, float]) -> bool:
+    """Exercise 1 (section "The training step"): predict the losses of a blind discriminator.
+
+    A blind discriminator outputs logit 0 (D = 1/2) for every image. With the real
+    images' target ``real_target`` (one-sided label smoothing) the discriminator's
+    loss is BCE(t, 1/2) + BCE(0, 1/2) = 2 ln 2 and the generator's BCE(1, 1/2) = ln 2,
+    whatever t is. ``measured`` holds what the notebook's own ``d_loss`` and ``g_loss``
+    return for zero logits; it is shown only once both predictions are written.
+    """
+    t = float(real_target)
+    if not 0.0 < t <= 1.0:
+        raise CheckFailed(f"real_target must lie in (0, 1], got {real_target!r}")
+    try:
+        measured_d, measured_g = (float(v) for v in measured)
+    except (TypeError, ValueError) as e:
+        raise CheckFailed("measured must be the two losses (d_loss, g_loss) the GAN returns") from e
+    want_d, want_g = 2 * np.log(2), np.log(2)
+    if abs(measured_d - want_d) > 1e-3 or abs(measured_g - want_g) > 1e-3:
+        raise CheckFailed(f"the GAN's own losses give L_D = {measured_d:.4f}, L_G = {measured_g:.4f} for "
+                          f"logits 0, but binary cross-entropy gives {want_d:.4f} and {want_g:.4f}: "
+                          "re-run section 5 (GANBase.d_loss and g_loss) before this cell.")
+    missing = [name for name, v in (("predicted_d_loss", predicted_d_loss),
+                                    ("predicted_g_loss", predicted_g_loss)) if is_open(v)]
+    if missing:
+        return not_attempted(f"{' and '.join(missing)} still None: write your prediction (to three "
+                             "decimals, or an expression such as 2 * np.log(3)) before you look; "
+                             "the measured values are shown once both are in.")
+    got_d = _prediction(predicted_d_loss, "predicted_d_loss")
+    got_g = _prediction(predicted_g_loss, "predicted_g_loss")
+    shown = f"measured: L_D = {measured_d:.3f}, L_G = {measured_g:.3f}"
+    if abs(got_d - want_d) <= PREDICTION_TOLERANCE and abs(got_g - want_g) <= PREDICTION_TOLERANCE:
+        return passed(f"right ({shown}). At p = 1/2 every log is ln(1/2), so BCE(t, 1/2) = ln 2 for "
+                      "any target t: L_D = 2 ln 2 and L_G = ln 2, label smoothing or not. The balance "
+                      f"of section 5 is different: there the best discriminator says t/2 = {t / 2:.2f}.")
+    d_at_balance = t / 2
+    balanced_d = -(t * np.log(d_at_balance) + (1 - t) * np.log(1 - d_at_balance)) - np.log(1 - d_at_balance)
+    balanced_g = -np.log(d_at_balance)
+    hints = []
+    if abs(got_d - want_d) > PREDICTION_TOLERANCE:
+        if t < 1 and abs(got_d - balanced_d) <= PREDICTION_TOLERANCE:
+            hints.append(f"L_D {got_d:.3f} is the balance value of section 5, where the best discriminator "
+                         f"says t/2 = {d_at_balance:.2f}; a blind one says 1/2 to every image.")
+        elif t < 1 and abs(got_d - (1 + t) * np.log(2)) <= PREDICTION_TOLERANCE:
+            hints.append(f"L_D {got_d:.3f}: the smoothed target has a (1 - t) part too, "
+                         "BCE(t, p) = -t log p - (1 - t) log(1 - p); at p = 1/2 the two parts add up.")
+        elif abs(got_d - np.log(2)) <= PREDICTION_TOLERANCE:
+            hints.append(f"L_D {got_d:.3f} is one term; the discriminator's loss adds the real images' "
+                         "term and the fakes' term.")
+        else:
+            hints.append(f"L_D {got_d:.3f} is not it: add BCE(t, 1/2) for the real images and "
+                         "BCE(0, 1/2) for the fakes, with BCE(y, p) = -y log p - (1 - y) log(1 - p).")
+    if abs(got_g - want_g) > PREDICTION_TOLERANCE:
+        if t < 1 and abs(got_g - balanced_g) <= PREDICTION_TOLERANCE:
+            hints.append(f"L_G {got_g:.3f} is the balance value of section 5 (-log(t/2)); a blind "
+                         "discriminator says 1/2, not t/2.")
+        elif t < 1 and abs(got_g - t * np.log(2)) <= PREDICTION_TOLERANCE:
+            hints.append(f"L_G {got_g:.3f}: the generator's target is 1, not t; label smoothing is "
+                         "one-sided, for the discriminator's real images only.")
+        else:
+            hints.append(f"L_G {got_g:.3f} is not it: the generator's loss is BCE(1, D(G(z))) = -log D(G(z)).")
+    raise CheckFailed(" ".join(hints) + f" ({shown}.)")
+
+
 def discriminator_loss(fn: Callable[[Any, Any], Any]) -> bool:
-    """Exercise 1 (section "The training step"): the discriminator's loss from its logits.
+    """Exercise 2 (section "The training step"): the discriminator's loss from its logits.
 
     ``fn(real_logits, fake_logits)`` must return the mean binary cross-entropy
     of calling real images real (target 1) plus that of calling generated ones
@@ -94,7 +172,7 @@ def discriminator_loss(fn: Callable[[Any, Any], Any]) -> bool:
 
 
 def generator_loss(fn: Callable[[Any], Any]) -> bool:
-    """Exercise 2 (section "The training step"): the non-saturating generator loss.
+    """Exercise 3 (section "The training step"): the non-saturating generator loss.
 
     ``fn(fake_logits)`` must return the mean binary cross-entropy of the
     discriminator's logits on generated images against target 1 ("real"),
@@ -126,7 +204,7 @@ def _slerp(z0: np.ndarray, z1: np.ndarray, steps: int) -> np.ndarray:
 
 
 def slerp(fn: Callable[[Any, Any, int], Any]) -> bool:
-    """Exercise 3 (section "Walking through the latent space"): spherical interpolation.
+    """Exercise 4 (section "Walking through the latent space"): spherical interpolation.
 
     ``fn(z0, z1, steps)`` must return an array (steps, latent_dim): the first row
     ``z0``, the last ``z1``, and between them points on the great circle,

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ._base import CheckFailed, not_attempted, passed
+from ._base import CheckFailed, is_open, not_attempted, passed, require_function
 
 __all__ = ["ATTENTION_SHAPE_QUESTIONS", "attention_shapes", "additive_attention", "clipped_ngram_precision"]
 
@@ -47,7 +47,7 @@ def attention_shapes(answers: Mapping[str, Any]) -> bool:
     missing = [k for k in ATTENTION_SHAPE_QUESTIONS if k not in answers]
     if missing:
         raise CheckFailed(f"missing answers for {missing}")
-    if all(isinstance(answers[k], str) for k in ATTENTION_SHAPE_QUESTIONS):
+    if all(is_open(answers[k]) for k in ATTENTION_SHAPE_QUESTIONS):
         return not_attempted("replace each \"?\" with a shape tuple, e.g. (32, 36, 64).")
     for key, (expr, want) in ATTENTION_SHAPE_QUESTIONS.items():
         got = _as_shape(answers[key])
@@ -89,8 +89,7 @@ def additive_attention(fn: Callable[..., Any]) -> bool:
     (T, N) = softmax over the cells of ``tanh(states W2 + features W1) v``, and
     context (T, D) = weights @ features.
     """
-    if not callable(fn):
-        raise CheckFailed(f"pass your function itself (without calling it), got {type(fn).__name__}")
+    require_function(fn, "additive_attention")
     rng = np.random.default_rng(7)
     N, D, T, H, A = 9, 5, 4, 6, 3
     f, h = rng.normal(size=(N, D)), rng.normal(size=(T, H))
@@ -157,8 +156,7 @@ def clipped_ngram_precision(fn: Callable[[list[str], list[str], int], Any]) -> b
     in the reference; return matched / (number of candidate n-grams), or 0.0
     when the candidate has no n-grams.
     """
-    if not callable(fn):
-        raise CheckFailed(f"pass your function itself (without calling it), got {type(fn).__name__}")
+    require_function(fn, "clipped_ngram_precision")
     for cand, ref, n in _NGRAM_CASES:
         try:
             got = fn(list(cand), list(ref), n)

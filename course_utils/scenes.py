@@ -1,4 +1,4 @@
-"""Generated scenes with captions, and the figures of 07 · Image captioning with attention.
+"""Generated scenes with captions, for 07 · Image captioning with attention.
 
 :func:`make_scenes` draws ``n`` small colour images, each with one to three
 shapes (circle, square, triangle) in red, green, blue or yellow, small or
@@ -16,29 +16,34 @@ word describes (:func:`word_objects`): that is what the notebook's check
 ``attention_mass_on_named_object`` compares the attention weights with.
 
 These are generated data, not a stand-in for a real data set: the notebook
-says so wherever it uses them. Plumbing and figures only: the vocabulary, the
-models, the decoding and the scores are written in the notebook.
+says so wherever it uses them. Plumbing only: the vocabulary, the models, the decoding and
+the scores are written in the notebook; its figures are in :mod:`course_utils.figures.nb07`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.figure import Figure
+
+from . import drawing
 
 SHAPES: list[str] = ["circle", "square", "triangle"]
+
 COLOURS: dict[str, tuple[float, float, float]] = {
     "red": (0.90, 0.12, 0.12),
     "green": (0.10, 0.72, 0.18),
     "blue": (0.15, 0.30, 0.95),
     "yellow": (0.95, 0.85, 0.10),
 }
+
 SIZES: dict[str, float] = {"small": 0.25, "large": 0.40}  # radius as a fraction of a column's width
+
 RELATION: list[str] = ["left", "of"]
+
 N_COLUMNS = 3
+
 MAX_OBJECTS = 3
 
 
@@ -65,7 +70,6 @@ class Scenes:
     cell_masks: np.ndarray
     grid: int
     source: str = ""
-    words: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.images)
@@ -82,17 +86,6 @@ def _check_int(name: str, value: object, low: int) -> int:
     if value < low:
         raise ValueError(f"{name} must be at least {low}, got {value}")
     return int(value)
-
-
-def _inside(kind: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Signed distance in radii (< 0 inside) of shape ``kind`` at offsets (u, v) from its centre."""
-    if kind == 0:  # circle
-        return np.sqrt(u * u + v * v) - 1.0
-    if kind == 1:  # square
-        return np.maximum(np.abs(u), np.abs(v)) - 0.85
-    if kind == 2:  # triangle, apex up (v grows downwards like image rows)
-        return np.maximum(v - 0.8, (2.0 * np.abs(u) - (v + 1.0)) / np.sqrt(5.0))
-    raise ValueError(f"unknown shape index {kind}")
 
 
 def caption_of(shape: Sequence[int], colour: Sequence[int], size: Sequence[int]) -> str:
@@ -182,14 +175,9 @@ def make_scenes(n: int, seed: int = 0, size: int = 48, grid: int = 6,
     grad_amp = rng.uniform(0, 0.12, n).astype(f32)
     noise = rng.random((n, size, size, 3), dtype=f32)  # uniform: much faster to draw than normal
 
-    coords = np.arange(size, dtype=f32) + 0.5
-    ys, xs = coords[None, :, None], coords[None, None, :]
-    g = (np.cos(grad_dir)[:, None, None] * (xs - size / 2)
-         + np.sin(grad_dir)[:, None, None] * (ys - size / 2)) * (grad_amp / size)[:, None, None]
-    img = noise  # (n, size, size, 3): noise differs per channel, standard deviation 0.06
-    img -= 0.5
-    img *= f32(0.06 * np.sqrt(12.0))
-    img += (bg[:, None, None] + g)[..., None]
+    g = drawing.gradient(size, grad_dir, grad_amp)
+    # (n, size, size, 3): a grey background, noise differing per channel, standard deviation 0.06
+    img = drawing.add_uniform_noise(noise, 0.06, (bg[:, None, None] + g)[..., None])
     palette = np.array(list(COLOURS.values()), dtype=f32)
     cell = size // grid
     masks = np.zeros((n, k, grid, grid), dtype=bool)
@@ -208,10 +196,10 @@ def make_scenes(n: int, seed: int = 0, size: int = 48, grid: int = 6,
         u = np.broadcast_to((cols_[:, None, :] + f32(0.5) - cx[idx, j][:, None, None]) / r, (len(idx), p, p))
         v = np.broadcast_to((rows[:, :, None] + f32(0.5) - cy[idx, j][:, None, None]) / r, (len(idx), p, p))
         d = np.empty(u.shape, dtype=f32)
-        for kind in range(len(SHAPES)):
+        for kind, name in enumerate(SHAPES):
             sel = shape[idx, j] == kind
-            d[sel] = _inside(kind, u[sel], v[sel])
-        alpha = np.clip(0.5 - d * r, 0.0, 1.0).astype(f32)  # distance in pixels → a soft edge
+            d[sel] = drawing.signed_distance(name, u[sel], v[sel])
+        alpha = drawing.coverage(d, r).astype(f32)
         ii, rr, cc = idx[:, None, None], rows[:, :, None], cols_[:, None, :]
         fg = np.clip(palette[colour[idx, j]] + jitter[idx, j], 0, 1)[:, None, None, :]
         patch = img[ii, rr, cc]  # (m, p, p, 3)
@@ -233,121 +221,7 @@ def make_scenes(n: int, seed: int = 0, size: int = 48, grid: int = 6,
     centre = np.stack([cy, cx], axis=-1).astype(f32)
     centre[~present] = np.nan
     captions = [caption_of(shape[i], colour[i], sz[i]) for i in range(n)]
-    src = (f"course_utils.captions.make_scenes(n={n}, seed={seed}), generated: {size}×{size} images "
+    src = (f"course_utils.scenes.make_scenes(n={n}, seed={seed}), generated: {size}×{size} images "
            f"with 1–{max_objects} shapes ({', '.join(SHAPES)}) in {len(COLOURS)} colours and 2 sizes on "
            "a noisy grey background; each caption is written from the scene, objects left to right")
-    return Scenes(img.astype(f32, copy=False), captions, n_obj, shape, colour, sz, centre, masks, grid, src,
-                  vocabulary_words())
-
-
-# ----------------------------------------------------------------------------- figures
-def _images(images: np.ndarray) -> np.ndarray:
-    x = np.asarray(images)
-    if x.ndim != 4 or x.shape[-1] != 3 or len(x) == 0:
-        raise ValueError(f"expected colour images of shape (n, h, w, 3), got {x.shape}")
-    return np.clip(x, 0, 1)
-
-
-def _wrap(caption: str) -> str:
-    return caption.replace(" left of ", "\nleft of ")
-
-
-def caption_grid(images: np.ndarray, captions: Sequence[str], references: Sequence[str] | None = None,
-                 ncols: int = 4, size: float = 2.3, title: str = "") -> Figure:
-    """Scenes with their captions, one object per line; with ``references`` wrong ones are marked.
-
-    A generated caption that differs from its reference is drawn in red with
-    a ✗, and the reference is printed below it in grey. Taught with: 07,
-    "Generated scenes" and "Success and failure".
-    """
-    x = _images(images)
-    n = len(x)
-    if len(captions) != n:
-        raise ValueError(f"captions has {len(captions)} entries for {n} images")
-    if references is not None and len(references) != n:
-        raise ValueError(f"references has {len(references)} entries for {n} images")
-    ncols = max(1, min(ncols, n))
-    nrows = int(np.ceil(n / ncols))
-    extra = 0.9 if references is not None else 0.55
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + extra) * nrows + 0.3),
-                             squeeze=False, layout="none")  # room for the captions is set below
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i >= n:
-            continue
-        ax.imshow(x[i])
-        ok = references is None or captions[i] == references[i]
-        text = ("" if ok else "✗ ") + _wrap(captions[i])
-        ax.text(0.5, -0.03, text, transform=ax.transAxes, ha="center", va="top", fontsize=7.5,
-                color="black" if ok else "crimson")
-        if not ok:
-            lines = text.count("\n") + 1
-            ax.text(0.5, -0.05 - 0.085 * lines, "true: " + _wrap(references[i]), transform=ax.transAxes,
-                    ha="center", va="top", fontsize=6.5, color="0.4")
-    fig.subplots_adjust(left=0.02, right=0.98, bottom=extra / (size + extra) / nrows,
-                        top=1 - (0.3 + 0.1 * size) / fig.get_figheight(), wspace=0.08, hspace=extra / size)
-    if title:
-        fig.suptitle(title)
-    return fig
-
-
-def attention_words(image: np.ndarray, words: Sequence[str], weights: np.ndarray,
-                    ncols: int = 6, size: float = 1.7, title: str = "") -> Figure:
-    """Each generated word above the image, the attention weights of its step laid over it.
-
-    ``weights``: (len(words), grid, grid) or (len(words), grid * grid), one
-    row of attention weights (summing to 1) per word: the weights of the step
-    that *wrote* the word. Bright cells got much attention. Taught with: 07,
-    "Where the model looks".
-    """
-    img = _images(np.asarray(image)[None])[0]
-    w = np.asarray(weights, dtype="float64")
-    if w.ndim == 2:
-        g = int(round(np.sqrt(w.shape[1])))
-        if g * g != w.shape[1]:
-            raise ValueError(f"weights of shape {w.shape}: the second axis must be a square grid of cells")
-        w = w.reshape(len(w), g, g)
-    if w.ndim != 3 or w.shape[1] != w.shape[2]:
-        raise ValueError(f"weights must have shape (words, grid, grid), got {w.shape}")
-    if len(w) != len(words) or len(words) == 0:
-        raise ValueError(f"{len(words)} words but {len(w)} rows of weights")
-    h, wd = img.shape[:2]
-    n = len(words) + 1
-    ncols = max(1, min(ncols, n))
-    nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.25) * nrows + 0.3), squeeze=False,
-                             layout="constrained")
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i == 0:
-            ax.imshow(img)
-            ax.set_title("the scene", fontsize=9)
-        elif i < n:
-            ax.imshow(img * 0.45)  # darkened, so the attended cells stand out
-            ax.imshow(w[i - 1], cmap="inferno", alpha=0.6, extent=(0, wd, h, 0), vmin=0,
-                      vmax=max(float(w[i - 1].max()), 1e-9), interpolation="nearest")
-            ax.set_title(words[i - 1], fontsize=10)
-    if title:
-        fig.suptitle(title)
-    return fig
-
-
-def attention_matrix(weights: np.ndarray, rows: Sequence[str], cols: Sequence[str], title: str = "",
-                     xlabel: str = "", ylabel: str = "") -> Figure:
-    """A matrix of attention weights with the tokens as row and column labels.
-
-    Taught with: 07, "From here to transformers".
-    """
-    w = np.asarray(weights, dtype="float64")
-    if w.shape != (len(rows), len(cols)):
-        raise ValueError(f"weights of shape {w.shape} for {len(rows)} rows and {len(cols)} columns")
-    fig, ax = plt.subplots(figsize=(0.3 * len(cols) + 2.2, 0.3 * len(rows) + 1.4), layout="constrained")
-    im = ax.imshow(w, cmap="viridis", vmin=0)
-    ax.grid(False)
-    ax.set_xticks(range(len(cols)), cols, rotation=90, fontsize=8)
-    ax.set_yticks(range(len(rows)), rows, fontsize=8)
-    ax.set(xlabel=xlabel, ylabel=ylabel)
-    fig.colorbar(im, ax=ax, fraction=0.04, label="attention weight")
-    if title:
-        ax.set_title(title, fontsize=10)
-    return fig
+    return Scenes(img.astype(f32, copy=False), captions, n_obj, shape, colour, sz, centre, masks, grid, src)
