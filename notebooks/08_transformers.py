@@ -24,7 +24,7 @@
 # next-character prediction, nats per character, temperature) and 07 · Image captioning with
 # attention (queries, weights that sum to 1, a context vector).
 #
-# **Time:** smoke not recorded yet · cpu 3.6–7.9 min (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 4–7 min on a T4 (estimated)
+# **Time:** smoke 41 s · cpu 2.7–4.1 min (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 4–7 min on a T4 (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing
@@ -435,7 +435,9 @@ print(f"parameters: transformer {transformer.count_params():,} · LSTM {char_lst
 # learning rate, 3e-3 (large transformers
 # need smaller steps and a warm-up; with this small one and the cpu profile's few hundred steps,
 # 1e-3 and a warm-up schedule both learned more slowly in our trial runs). A callback times each epoch,
-# training and validation together; the first epoch also pays for compiling the model.
+# training and validation together; the first epoch also pays for compiling the model. As in 06,
+# TensorFlow compiles the training step with XLA outside the smoke profile (its short runs would
+# spend more time compiling than training); JAX always compiles it, PyTorch runs it eagerly.
 
 # %%
 class EpochTimer(keras.callbacks.Callback):
@@ -451,10 +453,14 @@ class EpochTimer(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self.start)
 
 
+XLA = keras.backend.backend() == "tensorflow" and run.pick(smoke=False, cpu=True, gpu=True)
+
+
 def train(model, learning_rate, title):
     """Train on the chunks of section 4; return the validation loss after each epoch and the seconds each took."""
     model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=1.0),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  jit_compile=True if XLA else "auto")  # "auto": the backend's default
     timer = EpochTimer()
     history = model.fit(x_train, y_train, batch_size=BATCH_SIZE, epochs=EPOCHS, validation_data=(x_val, y_val),
                         verbose=run.verbose, callbacks=[timer, cu.LivePlot(title=title)])
