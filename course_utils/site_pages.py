@@ -31,7 +31,9 @@ KEY_RESULTS: dict[str, list[tuple[str, str]]] = {
 }
 DIGITS_NOTE = ("Your digits will differ slightly from these on another machine: floating-point kernels "
                "differ from CPU to CPU (and between backends), while the checks hold on every one. "
-               "On one machine with the same versions, the same run gives the same results.")
+               "Whether two runs on one machine agree exactly is for `python tools/results.py same` to say: "
+               "multi-threaded kernels can change the last digits from run to run, and long training "
+               "(a GAN most of all) can grow such differences.")
 
 
 def md(text: Any) -> str:
