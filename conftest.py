@@ -22,6 +22,15 @@ os.environ["COURSE_STRICT_WARNINGS"] = "1"   # the course's own deprecations are
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ["KERAS_HOME"] = tempfile.mkdtemp(prefix="course-keras-home-")
 
+# pytest-xdist runs two workers side by side, each with its own kernels. PyTorch's CPU kernels
+# (OpenMP) busy-wait for their threads, so two processes that each use every core slow each other
+# down badly: in a fresh-clone CI run on 2 cores, one cell of 05 took 177 s on PyTorch (JAX: 9 s).
+# Each worker's PyTorch gets its share of the cores instead (a learner's single kernel keeps all).
+if (os.environ.get("KERAS_BACKEND") == "torch" and os.environ.get("PYTEST_XDIST_WORKER")
+        and "OMP_NUM_THREADS" not in os.environ):
+    _workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    os.environ["OMP_NUM_THREADS"] = str(max(1, (os.cpu_count() or 1) // _workers))
+
 
 #: Notebooks, longest smoke run first (seconds on TensorFlow, 2 cores). pytest-xdist hands whole
 #: files to its two workers in collection order, so the long notebooks start first and the short
