@@ -60,14 +60,21 @@ def filter_responses(image: np.ndarray, responses: Sequence[np.ndarray] | np.nda
             m2 = _as_2d(m, "image")
             lo, hi = _robust_limits(m2)
             ax.imshow(m2, cmap=cmap, vmin=lo, vmax=hi)
-        ax.set_title(t, fontsize=10)
-        ax.set_xlabel(f"{m.shape[0]}×{m.shape[1]}", fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
+        _image_axis(ax, t, f"{m.shape[0]}×{m.shape[1]}")
     if title:
         fig.suptitle(title)
     return fig
+
+
+def _image_axis(ax, title: str, xlabel: str, ylabel: str | None = None) -> None:
+    """An axis that shows an image: a title, what the axes hold in words, no ticks, no grid."""
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel(xlabel, fontsize=9)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel, fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
 
 
 def _mosaic(tiles: Sequence[np.ndarray], ncols: int, gap: int = 1, fill: float = 1.0) -> np.ndarray:
@@ -216,12 +223,8 @@ def strongest_patches(images: np.ndarray, layers: Mapping[str, tuple[np.ndarray,
                 patch = np.kron(_crop(imgs[n], i, j, field, jump), np.ones((zoom, zoom, 1)))
                 mosaic[r * cell + 1:r * cell + 1 + field * zoom, c * cell + 1:c * cell + 1 + field * zoom] = patch
         ax.imshow(np.clip(mosaic, 0, 1), interpolation="nearest")
-        ax.set_title(f"{name}: {field}×{field}-pixel patches", fontsize=10)
-        ax.set_xlabel(f"the {min(k, len(imgs))} strongest images", fontsize=9)
-        ax.set_ylabel(f"{len(chosen)} channels", fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
+        _image_axis(ax, f"{name}: {field}×{field}-pixel patches", f"the {min(k, len(imgs))} strongest images",
+                    f"{len(chosen)} channels")
     if title:
         fig.suptitle(title)
     return fig
