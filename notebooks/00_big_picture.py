@@ -22,7 +22,7 @@
 #
 # **Prerequisites:** Python and a little NumPy. No machine learning yet.
 #
-# **Time:** smoke 19 s · cpu 18–24 s (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 1 min on a T4 (estimated)
+# **Time:** smoke 16–26 s · cpu 18–24 s (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 1 min on a T4 (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing

@@ -22,7 +22,7 @@
 #
 # **Prerequisites:** notebook 00; NumPy arrays and a dot product; the idea of a derivative.
 #
-# **Time:** smoke 20 s · cpu 16–28 s (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 1 min on a T4 (estimated)
+# **Time:** smoke 15–24 s · cpu 16–28 s (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 1 min on a T4 (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing

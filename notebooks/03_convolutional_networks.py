@@ -27,7 +27,7 @@
 # **Prerequisites:** 02 · Multilayer networks (dense layers, softmax, training with Keras, the
 # functional API).
 #
-# **Time:** smoke 42 s · cpu 2.3–3.7 min (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 6–9 min on a T4 (estimated)
+# **Time:** smoke 30–55 s · cpu 2.3–3.7 min (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 6–9 min on a T4 (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing

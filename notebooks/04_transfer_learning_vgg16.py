@@ -20,7 +20,7 @@
 # **Prerequisites:** 03 · Convolutional networks (convolution, pooling, CIFAR-10), 02 ·
 # Multilayer networks (Dense layers, Adam, overfitting).
 #
-# **Time:** smoke 33 s · cpu 56–91 s (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 6–10 min on a T4 (estimated)
+# **Time:** smoke 26–43 s · cpu 56–91 s (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 6–10 min on a T4 (estimated)
 #
 # **Pretrained weights.** VGG16's ImageNet weights are downloaded once (56 MB for the
 # convolutional base, 528 MB with the classifier), checked against their published hash and
