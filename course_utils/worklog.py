@@ -3,10 +3,12 @@
 For ``tools/estimate_gpu.py`` only; learners never see it. With ``COURSE_WORKLOG=FILE`` set,
 :func:`course_utils.setup` calls :func:`start`, which wraps ``keras.Model.fit``, ``predict`` and
 ``evaluate``: every call appends the model's name, its parameters, its forward FLOPs for one
-example, the examples it processed, the epochs, the batch size, ``steps_per_execution`` and its
-dtype policy to FILE (JSON lines). The FLOPs come from XLA's own cost analysis of the model's
-compiled forward pass (the JAX backend; elsewhere they are left out), so custom layers count
-as much as built-in ones and nothing is rebuilt from a recipe.
+example, the examples it processed, the epochs, the batch size, ``steps_per_execution``, its
+dtype policy and whether it has a recurrent layer to FILE (JSON lines). The FLOPs come from XLA's
+own cost analysis of the model's compiled forward pass (the JAX backend; elsewhere they are left
+out), so custom layers count as much as built-in ones and nothing is rebuilt from a recipe. A
+model whose own forward pass cannot be traced (a GAN with its own ``train_step``) counts as the
+sum of its sub-models, each on inputs of its declared shape.
 """
 
 from __future__ import annotations
@@ -17,7 +19,25 @@ from pathlib import Path
 from typing import Any
 
 WORKLOG_ENV = "COURSE_WORKLOG"
+RECURRENT = ("LSTM", "GRU", "SimpleRNN")
 _FLOPS: dict[tuple[int, tuple[int, ...]], float | None] = {}
+
+
+def _cost(model: Any, x: Any) -> float | None:
+    """XLA's FLOPs for ``model`` on the inputs ``x`` (one example), or None when it cannot trace."""
+    import jax
+
+    def forward(t, n, inputs):
+        return model.stateless_call(t, n, inputs, training=False)[0]
+
+    try:
+        trainable = [v.value for v in model.trainable_variables]
+        non_trainable = [v.value for v in model.non_trainable_variables]
+        cost = jax.jit(forward).lower(trainable, non_trainable, x).compile().cost_analysis()
+        cost = cost[0] if isinstance(cost, list) else cost
+        return float(cost.get("flops", 0.0)) or None
+    except Exception:  # a model that cannot be traced alone (e.g. a custom train_step's parts)
+        return None
 
 
 def forward_flops(model: Any, example: Any) -> float | None:
@@ -26,40 +46,49 @@ def forward_flops(model: Any, example: Any) -> float | None:
 
     if keras.config.backend() != "jax":
         return None
-    import jax
     import numpy as np
 
-    x = np.asarray(example)[:1]
-    key = (id(model), tuple(x.shape))
+    x = example  # one example (see _one): an array, or a list of arrays
+    shapes = tuple(tuple(a.shape) for a in x) if isinstance(x, list) else getattr(x, "shape", ())
+    key = (id(model), shapes)
     if key not in _FLOPS:
-        trainable = [v.value for v in model.trainable_variables]
-        non_trainable = [v.value for v in model.non_trainable_variables]
-
-        def forward(t, n, inputs):
-            return model.stateless_call(t, n, inputs, training=False)[0]
-
-        try:
-            cost = jax.jit(forward).lower(trainable, non_trainable, x).compile().cost_analysis()
-            cost = cost[0] if isinstance(cost, list) else cost
-            _FLOPS[key] = float(cost.get("flops", 0.0)) or None
-        except Exception:  # a model that cannot be traced alone (e.g. a custom train_step's parts)
-            _FLOPS[key] = None
+        flops = _cost(model, x) if x is not None else None
+        if flops is None:  # the sum of its functional sub-models, each on its declared input shapes
+            parts = [m for m in model._flatten_layers(include_self=False, recursive=False)
+                     if isinstance(m, keras.Model) and getattr(m, "inputs", None)]
+            costs = [_cost(m, [np.zeros((1, *i.shape[1:]), i.dtype) for i in m.inputs]
+                           if len(m.inputs) > 1 else np.zeros((1, *m.inputs[0].shape[1:]),
+                                                              m.inputs[0].dtype)) for m in parts]
+            flops = sum(costs) if costs and None not in costs else None
+        _FLOPS[key] = flops
     return _FLOPS[key]
 
 
-def _examples(data: Any) -> tuple[int | None, Any]:
-    """(number of examples, one example) of the inputs given to fit/predict/evaluate."""
-    first = data[0] if isinstance(data, (tuple, list)) and data else data
-    if hasattr(first, "shape") and len(getattr(first, "shape", ())) > 0:
-        return int(first.shape[0]), first
+def _one(x: Any) -> Any:
+    """The first example of an input: an array, or a list of arrays (a model with several inputs)."""
+    import numpy as np
+
+    if isinstance(x, (tuple, list)):
+        return [np.asarray(a)[:1] for a in x]
+    return np.asarray(x)[:1] if hasattr(x, "shape") and len(x.shape) > 0 else None
+
+
+def _examples(data: Any) -> tuple[int | None, Any, int | None]:
+    """(number of examples, one example, the batch size of a dataset of batches) of the inputs
+    given to fit/predict/evaluate: an array, a list of arrays (several inputs) or a PyDataset."""
+    arrays = data if isinstance(data, (tuple, list)) else [data]
+    if arrays and all(hasattr(a, "shape") and len(a.shape) > 0 for a in arrays):
+        return int(arrays[0].shape[0]), _one(data), None
     if hasattr(data, "__len__") and hasattr(data, "__getitem__"):  # a PyDataset of batches
         try:
             batch = data[0]
             x = batch[0] if isinstance(batch, tuple) else batch
-            return len(data) * int(x.shape[0]), x
+            first = next(iter(x.values())) if isinstance(x, dict) else x
+            first = first[0] if isinstance(first, (tuple, list)) else first
+            return len(data) * int(first.shape[0]), _one(x), int(first.shape[0])
         except Exception:
-            return None, None
-    return None, None
+            return None, None, None
+    return None, None, None
 
 
 def _wrap(method_name: str, notebook: str) -> None:
@@ -74,15 +103,18 @@ def _wrap(method_name: str, notebook: str) -> None:
         if not target:  # logging ended (a test, a later run in the same process): as before
             return original(self, *args, **kwargs)
         data = args[0] if args else kwargs.get("x")
-        n, example = _examples(data)
+        n, example, dataset_batch = _examples(data)
+        layers = {type(layer).__name__ for layer in self._flatten_layers(include_self=False)}
         entry = {"notebook": notebook, "call": method_name, "model": self.name,
                  "params": int(self.count_params()) if self.built else None,
                  "examples": n, "epochs": kwargs.get("epochs", 1) if method_name == "fit" else 1,
-                 "steps_per_epoch": kwargs.get("steps_per_epoch"), "batch_size": kwargs.get("batch_size"),
+                 "steps_per_epoch": kwargs.get("steps_per_epoch"),
+                 "batch_size": dataset_batch or kwargs.get("batch_size") or 32,
                  "steps_per_execution": getattr(self, "steps_per_execution", 1),
-                 "dtype_policy": getattr(self.dtype_policy, "name", str(self.dtype_policy))}
+                 "dtype_policy": getattr(self.dtype_policy, "name", str(self.dtype_policy)),
+                 "recurrent": bool(layers & set(RECURRENT))}
         result = original(self, *args, **kwargs)
-        entry["flops_per_example"] = forward_flops(self, example) if example is not None else None
+        entry["flops_per_example"] = forward_flops(self, example)
         with open(target, "a") as f:
             f.write(json.dumps(entry) + "\n")
         return result

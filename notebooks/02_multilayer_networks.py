@@ -21,7 +21,7 @@
 # **Prerequisites:** 01 · Perceptron (the sigmoid neuron, the cross-entropy cost, gradient
 # descent), NumPy arrays and matrix products.
 #
-# **Time:** smoke 29–34 s · cpu 1.1–2.6 min (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 2–5 min on a T4 (estimated)
+# **Time:** smoke 29–34 s · cpu 1.1–2.6 min (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 3–6 min on a T4 (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing

@@ -27,7 +27,7 @@
 # **Prerequisites:** 02 · Multilayer networks (dense layers, softmax, training with Keras, the
 # functional API).
 #
-# **Time:** smoke 30–55 s · cpu 2.3–3.7 min (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 6–9 min on a T4 (estimated)
+# **Time:** smoke 30–55 s · cpu 2.3–3.7 min (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 6–10 min on a T4 (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing
@@ -333,7 +333,7 @@ print(f"train {x_train.shape}, mean {x_train.mean():.2f}, std {x_train.std():.2f
 # with $T$ steps in all and $t_w = T/10$ of warm-up. Keras's `CosineDecay` computes exactly this.
 
 # %%
-EPOCHS = run.budget(smoke=4, cpu=6, gpu=30)
+EPOCHS = run.budget(smoke=4, cpu=6, gpu=24)
 BATCH = run.pick(smoke=64, cpu=64, gpu=128)                  # a GPU gets larger batches
 LEARNING_RATE = run.budget(smoke=5e-3, cpu=2e-3, gpu=2e-3)  # smoke: few steps, so larger ones
 

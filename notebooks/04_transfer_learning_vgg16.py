@@ -20,7 +20,7 @@
 # **Prerequisites:** 03 · Convolutional networks (convolution, pooling, CIFAR-10), 02 ·
 # Multilayer networks (Dense layers, Adam, overfitting).
 #
-# **Time:** smoke 26–43 s · cpu 56–91 s (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 6–10 min on a T4 (estimated)
+# **Time:** smoke 26–43 s · cpu 56–91 s (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 5–9 min on a T4 (estimated)
 #
 # **Pretrained weights.** VGG16's ImageNet weights are downloaded once (56 MB for the
 # convolutional base, 528 MB with the classifier), checked against their published hash and
@@ -76,11 +76,11 @@ run = cu.setup(PROFILE, seed=SEED)
 # the compiled model is reused instead of rebuilt for a short last batch.
 
 # %%
-N_TRAIN = run.budget(smoke=500, cpu=2000, gpu=50_000)  # CIFAR-10 training images (VGG16 only)
+N_TRAIN = run.budget(smoke=250, cpu=2000, gpu=50_000)  # CIFAR-10 training images (VGG16 only)
 N_TEST = run.budget(smoke=250, cpu=500, gpu=10_000)  # CIFAR-10 test images (VGG16 only)
 SIZE = run.pick(smoke=64, cpu=64, gpu=96)  # the larger input resolution of section 9 (VGG16 only)
 BATCH = 250  # batch size for VGG16 training
-EVAL_BATCH = 250  # batch size for predict and evaluate; divides every test set here (500, 1,000, 10,000)
+EVAL_BATCH = 250  # batch size for predict and evaluate; divides every test set here (250, 500, 10,000)
 N_PER_CLASS = 2  # labelled images per class in the offline stand-in task: "a few"
 ALL_MODELS = ["Xception", "VGG16", "VGG19", "ResNet50", "InceptionV3", "MobileNetV2", "DenseNet121"]
 # Build the seven models of section 2 to measure them? Under JAX on a CPU, creating their 370 million

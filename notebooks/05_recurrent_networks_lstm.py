@@ -20,7 +20,7 @@
 # **Prerequisites:** 02 · Multilayer networks (Keras `fit`, losses, optimizers, softmax and
 # logits, overfitting); 03 helps but is not needed.
 #
-# **Time:** smoke 35–42 s · cpu 1.7–3.7 min (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 5–10 min on a T4 (estimated)
+# **Time:** smoke 35–42 s · cpu 1.7–3.7 min (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 3–6 min on a T4 (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing

@@ -20,7 +20,7 @@
 # **Prerequisites:** 02 · Multilayer networks (training with Keras), 03 · Convolutional networks
 # (convolutions, strides).
 #
-# **Time:** smoke 47–51 s · cpu 3.2–4.5 min (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 3–5 min on a T4 (estimated)
+# **Time:** smoke 47–51 s · cpu 3.2–4.5 min (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 2–3 min on a T4 (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing

@@ -21,7 +21,7 @@
 # **Prerequisites:** 03 · Convolutional networks (convolutions, strides, feature maps) and
 # 05 · Recurrent networks (LSTM, `return_sequences`, next-token prediction, temperature).
 #
-# **Time:** smoke 30–37 s · cpu 1.7–2.2 min (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 2–4 min on a T4 (estimated)
+# **Time:** smoke 30–37 s · cpu 1.7–2.2 min (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 2–3 min on a T4 (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing

@@ -24,7 +24,7 @@
 # next-character prediction, nats per character, temperature) and 07 · Image captioning with
 # attention (queries, weights that sum to 1, a context vector).
 #
-# **Time:** smoke 25–43 s · cpu 2.7–4.1 min (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 4–7 min on a T4 (estimated)
+# **Time:** smoke 25–43 s · cpu 2.7–4.1 min (measured on a 2-core CPU: TensorFlow, JAX, PyTorch) · gpu about 3–5 min on a T4 (estimated)
 
 # %%
 # Bootstrap: install the course's helper package `course_utils` when it is missing

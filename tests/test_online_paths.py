@@ -286,7 +286,7 @@ def test_notebook_04_runs_its_vgg16_branch_end_to_end(tmp_path, monkeypatch):
     course = assets.load_manifest(assets.MANIFEST_PATH)
     files = {"vgg16_notop": home / course["vgg16_notop"].path, "cifar10": home / course["cifar10"].path}
     build_vgg16_notop_h5(files["vgg16_notop"])
-    build_cifar10_archive(files["cifar10"], n=1500)  # 1,250 training and 250 test images ≥ smoke's 500/250
+    build_cifar10_archive(files["cifar10"], n=1500)  # 1,250 training and 250 test images ≥ smoke's 250/250
     manifest = write_test_manifest(tmp_path / "test_manifest.json", files)
     # the classifier (section 3) stays listed as in the course's manifest, its file absent from the cache
     entries = json.loads(manifest.read_text())
